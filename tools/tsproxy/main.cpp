@@ -9,7 +9,8 @@ namespace {
 
 constexpr const char* version = "0.1.0";
 
-constexpr const char* usage = R"(tsproxy - reach tailnet and WireGuard peers from 127.0.0.1, with no root and no TUN
+constexpr const char* usage
+  = R"(tsproxy - reach tailnet and WireGuard peers from 127.0.0.1, with no root and no TUN
 
 USAGE
   tsproxy --self-check        check on this machine that crypto, the actor runtime and the

@@ -28,9 +28,8 @@ check_result check_x25519() {
   auto b = from_hex_array<32>("5dab087e624a8a4b79e17f8b83800ee66f3bb1292618b6fd1c2f8b27ff88e0eb");
   crypto::secret<32> alice{*a}, bob{*b};
   auto k = crypto::x25519(alice, crypto::x25519_public(bob));
-  bool ok = k
-            && to_hex(k->view())
-                 == "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
+  bool ok
+    = k && to_hex(k->view()) == "4a5d9d5ba4ce2de1728e3bf480350f25e07e21c947d19e3376f09b3c1e161742";
   return {"x25519 (RFC 7748 §6.1)", ok, ok ? "shared secret matches" : "WRONG shared secret"};
 }
 
@@ -97,8 +96,8 @@ check_result check_lwip() {
 } // namespace
 
 std::vector<check_result> run_self_check() {
-  return {check_x25519(), check_aead(), check_blake2s(), check_random(), check_actors(),
-          check_lwip()};
+  return {check_x25519(), check_aead(),   check_blake2s(),
+          check_random(), check_actors(), check_lwip()};
 }
 
 } // namespace tsnode::tools
