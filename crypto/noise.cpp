@@ -52,4 +52,11 @@ kdf2_result symmetric_state::split() const noexcept {
   return kdf2(ck_, {});
 }
 
+symmetric_state symmetric_state::clone() const noexcept {
+  symmetric_state out{std::string_view{}};
+  out.ck_ = ck_.clone();
+  out.h_ = h_;
+  return out;
+}
+
 } // namespace tsnode::crypto

@@ -39,6 +39,11 @@ public:
   /// Returns (k1, k2) = KDF2(ck, empty): the initiator's send and receive keys.
   kdf2_result split() const noexcept;
 
+  /// Returns a copy of this state, for a tentative step that is dropped when a message fails to
+  /// authenticate (explicit, like secret::clone(), so that key material is never copied by
+  /// accident).
+  symmetric_state clone() const noexcept;
+
   const key32& chaining_key() const noexcept { return ck_; }
   const hash32& hash() const noexcept { return h_; }
 
