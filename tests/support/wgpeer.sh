@@ -18,9 +18,10 @@
 # environment, tears down and exits with CMD's status. `bash wgpeer.sh help` lists the rest.
 #
 # Cleanup: wgpeer_up installs `trap 'wgpeer__on_exit $?' EXIT` (chaining an EXIT trap the caller
-# set before) plus INT/TERM/HUP traps that turn signals into an exit, unless --no-trap is given;
-# then the caller must `trap wgpeer_down EXIT` itself. A trap set by the caller *after* wgpeer_up
-# replaces ours: call wgpeer_down from it. A run whose owner died without cleaning up (SIGKILL) is
+# set before, at top level only: in a subshell bash still lists the parent's inactive traps) plus
+# INT/TERM/HUP traps that turn signals into an exit, unless --no-trap is given; then the caller
+# must `trap wgpeer_down EXIT` itself. A trap set by the caller *after* wgpeer_up replaces ours:
+# call `wgpeer_down $?` from it. A run whose owner died without cleaning up (SIGKILL) is
 # removed by wgpeer_reap_stale, which wgpeer_up calls first. Every name carries the run suffix:
 #   netns wgpeer-S and wgcli-S, veth vrS (root) / vpS (peer), interfaces wgpS / wgcS, UAPI sockets
 #   /var/run/wireguard/wgpS.sock and wgcS.sock, state file /run/tsnode-wgpeer/S.state.
@@ -255,9 +256,11 @@ wgpeer_up [options]
 EOF
 }
 
-## wgpeer__reset_vars: clear every WGPEER_* variable of a previous run in this shell.
+## wgpeer__reset_vars: clear every WGPEER_* / WGCLIENT_* variable of a previous run (or one
+## inherited from a parent process) in this shell.
 wgpeer__reset_vars() {
   local v
+  for v in $(compgen -v WGCLIENT_); do unset "$v"; done
   for v in $(compgen -v WGPEER_); do
     case $v in
       WGPEER_LIB | WGPEER_STATE_ROOT | WGPEER_UAPI_DIR | WGPEER_KEEP_LOGS | WGPEER_NO_REAP) ;;
@@ -620,7 +623,8 @@ wgclient_up() {
     shift
   done
   [[ -n ${WGPEER_SUFFIX:-} ]] || wgpeer__die "wgclient_up: run wgpeer_up first" || return 1
-  [[ -z ${WGCLIENT_PID:-} ]] || wgpeer__die "wgclient_up: the client is already up" || return 1
+  [[ -z $(wgpeer__state_get "$WGPEER_SUFFIX" client_pid) ]] \
+    || wgpeer__die "wgclient_up: the client is already up" || return 1
   export WGCLIENT_NS=wgcli-$WGPEER_SUFFIX WGCLIENT_IF=wgc$WGPEER_SUFFIX
   export WGCLIENT_SOCK=$WGPEER_UAPI_DIR/wgc$WGPEER_SUFFIX.sock WGCLIENT_ENDPOINT=$endpoint
   export WGCLIENT_CONF=$config WGCLIENT_TUN_IP4="" WGCLIENT_TUN_IP6=""
@@ -783,7 +787,8 @@ wgpeer_install_trap() {
   [[ ${WGPEER__TRAP_PID:-} != "$BASHPID" ]] || return 0
   prev=$(trap -p EXIT)
   WGPEER__PREV_EXIT_TRAP=""
-  if [[ -n $prev && $prev != *wgpeer__on_exit* ]]; then
+  # In a subshell, `trap -p` still shows the parent's (inactive) traps: chain only at top level.
+  if [[ -n $prev && $prev != *wgpeer__on_exit* && $BASHPID == "$$" ]]; then
     eval "set -- $prev"
     WGPEER__PREV_EXIT_TRAP=$3
   fi
@@ -791,7 +796,7 @@ wgpeer_install_trap() {
   for sig in INT:130 TERM:143 HUP:129; do
     code=${sig#*:}
     sig=${sig%:*}
-    [[ -n $(trap -p "$sig") ]] || trap "exit $code" "$sig"
+    [[ -n $(trap -p "$sig") && $BASHPID == "$$" ]] || trap "exit $code" "$sig"
   done
   WGPEER__TRAP_PID=$BASHPID
 }
