@@ -29,12 +29,14 @@ summary_done=0
 relay_pid=""
 relay_port=""
 
+exec 3>&1 # the summary goes here even when a trap fires inside a redirected check
+
 ## summary: print the counts (once).
 summary() {
   ((summary_done)) && return 0
   summary_done=1
-  if ((${#failed[@]})); then echo "$name: failed: ${failed[*]}"; fi
-  echo "$name: $pass passed, $fail failed"
+  if ((${#failed[@]})); then echo "$name: failed: ${failed[*]}" >&3; fi
+  echo "$name: $pass passed, $fail failed" >&3
 }
 
 ## on_exit STATUS: stop a relay still running, summarise, keep the logs when something failed.
@@ -46,7 +48,7 @@ on_exit() {
   fi
   summary
   if ((st != 0 || fail != 0)); then
-    echo "$name: logs in $T"
+    echo "$name: exit status $st; logs in $T" >&3
   else
     rm -rf "$T"
   fi

@@ -22,21 +22,29 @@ pass=0
 fail=0
 failed=()
 summary_done=0
+sub_pid="" # the owner of the sigkill_reap sub-run while it lives
+
+exec 3>&1 # the summary goes here even when a trap fires inside a redirected check
 
 ## summary: print the counts (once) and the log dir when something failed.
 summary() {
   ((summary_done)) && return 0
   summary_done=1
-  if ((${#failed[@]})); then echo "$name: failed: ${failed[*]}"; fi
-  echo "$name: $pass passed, $fail failed"
+  if ((${#failed[@]})); then echo "$name: failed: ${failed[*]}" >&3; fi
+  echo "$name: $pass passed, $fail failed" >&3
 }
 
 ## on_exit STATUS: the test's EXIT trap (wgpeer.sh chains it after its own teardown).
 on_exit() {
   local st=$1
+  if [[ -n $sub_pid ]]; then # interrupted inside sigkill_reap: finish its job
+    kill -KILL "$sub_pid" 2>/dev/null || true
+    wait "$sub_pid" 2>/dev/null || true
+    wgpeer_reap_stale
+  fi
   summary
   if ((st != 0 || fail != 0)); then
-    echo "$name: logs in $T"
+    echo "$name: exit status $st; logs in $T" >&3
   else
     rm -rf "$T"
   fi
@@ -198,13 +206,15 @@ sigkill_reap() {
     exec sleep 60 # keeps the owner PID (and its start time) alive until killed
   ' _ "$lib" "$s" "$T" &
   pid=$!
+  sub_pid=$pid
   for ((i = 0; i < 200; i++)); do
     [[ -e $T/sub-$s.ready ]] && break
     sleep 0.05
   done
-  [[ -e $T/sub-$s.ready ]] || { kill -KILL "$pid"; wait "$pid"; return 1; }
+  [[ -e $T/sub-$s.ready ]] || return 1 # on_exit kills it and reaps
   kill -KILL "$pid"
   wait "$pid" 2>/dev/null || true
+  sub_pid=""
   echo "after SIGKILL of the owner:"
   wgpeer_leftovers "$s" | tee "$T/sub-$s.left"
   grep -q "wireguard-go -f wgp$s" "$T/sub-$s.left" || return 1

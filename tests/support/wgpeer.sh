@@ -775,10 +775,14 @@ wgpeer__on_exit() {
     wgpeer_down "$status"
   fi
   if [[ -n ${WGPEER__PREV_EXIT_TRAP:-} ]]; then
+    wgpeer__return "$status" # so that `$?` in the chained trap is the exit status
     eval "$WGPEER__PREV_EXIT_TRAP"
   fi
   return "$status"
 }
+
+## wgpeer__return STATUS: return STATUS (sets `$?`).
+wgpeer__return() { return "$1"; }
 
 ## wgpeer_install_trap: install the EXIT trap (chaining the caller's) and INT/TERM/HUP -> exit, in
 ## this (sub)shell; a no-op when already installed here.
