@@ -13,6 +13,16 @@
 #                             into its own netns; run tools there with wgclient_exec
 #   wgpeer_restart            kill -9 the peer's wireguard-go and start it again, same config
 #   wgpeer_down [status]      tear everything down (idempotent; the trap calls it)
+#   also: wgpeer_exec CMD (in the peer netns), wgpeer_add_client KEY IPS [PSKFILE] [KEEPALIVE],
+#   wgpeer_wait_handshake IF [S], wgpeer_handshake_age IF, wgclient_down, wgpeer_env (KEY=VALUE
+#   lines), wgpeer_leftovers SUFFIX (empty = clean), wgpeer_reap_stale, wgpeer_install_trap.
+# Variables (exported, so child processes see them): WGPEER_SUFFIX, _DIR, _NS, _IF, _SOCK, _PID,
+#   _PORT, _ENDPOINT (veth ip:port), _ENDPOINT6, _PUBKEY, _PRIVKEY_FILE, _TUN_IP4/_IP6,
+#   _TUN_CIDR4/6, _TUN_NET4/6, _MTU, _CLIENT_IP4/_IP6, _CLIENT_PUBKEY, _CLIENT_PRIVKEY_FILE,
+#   _CLIENT_ALLOWED_IPS, _PSK_FILE, _KEEPALIVE, _VETH_ROOT/_PEER(_IP4/_IP6), _HTTP_PORT, _HTTP_DIR,
+#   _HTTP_FILE, _HTTP_PATH, _HTTP_SIZE, _HTTP_SHA256, _HTTP_URL, _HTTP_URL6, _ECHO_PORT,
+#   _SINK_PORT, _SOURCE_PORT, _SOURCE_BYTES; after wgclient_up WGCLIENT_NS, _IF, _SOCK, _PID,
+#   _CONF, _ENDPOINT, _LISTEN_PORT, _TUN_IP4/_IP6.
 # Or run it as a script:  bash wgpeer.sh run [wgpeer_up options] [--with-client] -- CMD ARGS...
 # brings the peer up, writes $WGPEER_CLIENT_CONF, runs CMD with every WGPEER_* variable in its
 # environment, tears down and exits with CMD's status. `bash wgpeer.sh help` lists the rest.
@@ -106,11 +116,6 @@ wgpeer__kill_pids() {
 ## wgpeer__wait_sock IFNAME: wait (max 5 s) until wireguard-go's UAPI socket answers.
 wgpeer__wait_sock() {
   wgpeer__wait_for 100 0.05 wg show "$1" public-key
-}
-
-## wgpeer__hostport_fmt IP PORT: "ip:port", with brackets for IPv6.
-wgpeer__hostport_fmt() {
-  if [[ $1 == *:* ]]; then echo "[$1]:$2"; else echo "$1:$2"; fi
 }
 
 # --------------------------------------------------------------------------------------------
