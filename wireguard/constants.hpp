@@ -19,6 +19,11 @@ using duration = std::chrono::steady_clock::duration;
 /// Wall-clock time, used only for the TAI64N timestamp of handshake initiations (paper §5.1).
 using wall_time = std::chrono::system_clock::time_point;
 
+// -- identifiers -------------------------------------------------------------------------------
+
+/// A small integer naming a configured peer inside one endpoint; never reused.
+using peer_id = std::uint32_t;
+
 // -- message limits (paper §6.1) ---------------------------------------------------------------
 
 /// After this many messages a keypair asks for a new handshake.
