@@ -53,7 +53,8 @@ kdf2_result symmetric_state::split() const noexcept {
 }
 
 symmetric_state symmetric_state::clone() const noexcept {
-  symmetric_state out{std::string_view{}};
+  // A non-null empty name: the constructor's memcpy must not see a null source (UBSan).
+  symmetric_state out{std::string_view{""}};
   out.ck_ = ck_.clone();
   out.h_ = h_;
   return out;

@@ -316,7 +316,6 @@ void endpoint::handle(time_point now, wall_time wall, const udp_address& from, b
     return;
   }
   // Decrypt straight into the buffer handed to the local stack.
-  const std::size_t slot = out.to_local.size();
   auto& pkt = out.to_local.push();
   if (!open_transport(*kp, msg, pkt.bytes)) {
     out.to_local.pop_back();
@@ -344,7 +343,6 @@ void endpoint::handle(time_point now, wall_time wall, const udp_address& from, b
     pkt.peer = p.id;
     pkt.bytes.resize(hdr->length); // drop the padding
   }
-  (void)slot;
   p.rx_bytes += datagram.size();
   p.address = from;
   if (p.keypairs.confirm(kp, retired_)) {
@@ -646,13 +644,20 @@ void endpoint::zero_and_flush_all(peer& p) {
 
 std::uint32_t endpoint::new_index(peer& p) {
   // Random indices (paper §5.4.2: "a randomly generated 32-bit integer") so that they reveal
-  // nothing; 0 is kept free to mean "none".
-  for (;;) {
-    std::uint8_t b[4];
-    rng_.fill(b);
-    const std::uint32_t index = load_le32(b);
+  // nothing; 0 is kept free to mean "none". A collision is rare (a few indices per peer in 2^32);
+  // after a few, probe linearly so that even a degenerate random source cannot stall us.
+  std::uint8_t b[4];
+  rng_.fill(b);
+  std::uint32_t index = load_le32(b);
+  for (int attempt = 0;; ++attempt) {
     if (index != 0 && index_.emplace(index, &p).second)
       return index;
+    if (attempt < 8) {
+      rng_.fill(b);
+      index = load_le32(b);
+    } else {
+      ++index;
+    }
   }
 }
 

@@ -60,6 +60,8 @@ void keypair_slots::clear(std::vector<std::uint32_t>& retired) {
 
 std::size_t padded_size(std::size_t size, std::size_t mtu) noexcept {
   const std::size_t rounded = (size + padding_multiple - 1) / padding_multiple * padding_multiple;
+  if (mtu == 0)
+    return rounded; // no MTU known: pad without a cap, as wireguard-go does
   if (size > mtu)
     return size; // larger than the MTU already: padding would only add to the damage
   return std::min(rounded, mtu);

@@ -89,7 +89,8 @@ private:
 };
 
 /// Returns the plaintext size after padding (paper §5.4.6): `size` rounded up to a multiple of
-/// 16, but never beyond `mtu` when `size` fits in it (wireguard-go calculatePaddingSize).
+/// 16, but never beyond `mtu` when `size` fits in it (wireguard-go calculatePaddingSize); no cap
+/// when `mtu` is 0.
 std::size_t padded_size(std::size_t size, std::size_t mtu) noexcept;
 
 /// Writes a complete transport message for `plaintext` under `kp` into `out` (resized; its

@@ -35,6 +35,7 @@ BOOST_AUTO_TEST_CASE(padding) {
   BOOST_TEST(padded_size(1420, 1420) == 1420u);
   BOOST_TEST(padded_size(1279, 1280) == 1280u);
   BOOST_TEST(padded_size(1500, 1420) == 1500u);
+  BOOST_TEST(padded_size(1500, 0) == 1504u);
 }
 
 BOOST_AUTO_TEST_CASE(seal_open_round_trip_in_reused_buffers) {
