@@ -653,4 +653,21 @@ BOOST_AUTO_TEST_CASE(results_reuse_their_buffers) {
   BOOST_TEST(out.to_network[0].bytes.data() == storage);
 }
 
+BOOST_AUTO_TEST_CASE(deadlines_are_driven_by_now_only) {
+  endpoint_pair p;
+  // Idle peers without a persistent keepalive need no timer at all.
+  BOOST_TEST(!p.a.next_deadline().has_value());
+  BOOST_TEST(!p.b.next_deadline().has_value());
+  p.send_from_a(a_to_b_packet());
+  auto due = *p.a.next_deadline();
+  // Dispatching early does nothing (and is allowed); at the deadline the retry goes out.
+  auto early = p.a.dispatch_events(due - 1ms, p.clock.wall());
+  BOOST_TEST(early.to_network.empty());
+  BOOST_TEST((*p.a.next_deadline() == due));
+  auto on_time = p.a.dispatch_events(due, p.clock.wall());
+  BOOST_REQUIRE(on_time.to_network.size() == 1u);
+  BOOST_TEST((shape_of(on_time.to_network[0].bytes) == shape::initiation));
+  BOOST_TEST((*p.a.next_deadline() > due));
+}
+
 BOOST_AUTO_TEST_SUITE_END()
