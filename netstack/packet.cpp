@@ -58,7 +58,9 @@ std::vector<std::uint8_t> ip_packet(const ip_address& src, const ip_address& dst
 
 } // namespace
 
-std::optional<ip_view> parse_ip(std::span<const std::uint8_t> packet) noexcept {
+namespace {
+
+std::optional<ip_view> parse_ip_impl(std::span<const std::uint8_t> packet, bool quoted) noexcept {
   if (packet.empty())
     return std::nullopt;
   ip_view v;
@@ -68,8 +70,13 @@ std::optional<ip_view> parse_ip(std::span<const std::uint8_t> packet) noexcept {
         return std::nullopt;
       std::size_t ihl = (packet[0] & 0x0f) * 4u;
       std::size_t total = be16(packet.data() + 2);
-      if (ihl < 20 || total < ihl || total > packet.size())
+      if (ihl < 20 || total < ihl || ihl > packet.size())
         return std::nullopt;
+      if (total > packet.size()) {
+        if (!quoted)
+          return std::nullopt;
+        total = packet.size();
+      }
       v.protocol = packet[9];
       std::memcpy(v.src.bytes.data(), packet.data() + 12, 4);
       std::memcpy(v.dst.bytes.data(), packet.data() + 16, 4);
@@ -81,8 +88,11 @@ std::optional<ip_view> parse_ip(std::span<const std::uint8_t> packet) noexcept {
       if (packet.size() < 40)
         return std::nullopt;
       std::size_t total = 40u + be16(packet.data() + 4);
-      if (total > packet.size())
-        return std::nullopt;
+      if (total > packet.size()) {
+        if (!quoted)
+          return std::nullopt;
+        total = packet.size();
+      }
       v.src.v6 = v.dst.v6 = true;
       v.protocol = packet[6];
       std::memcpy(v.src.bytes.data(), packet.data() + 8, 16);
@@ -94,6 +104,16 @@ std::optional<ip_view> parse_ip(std::span<const std::uint8_t> packet) noexcept {
     default:
       return std::nullopt;
   }
+}
+
+} // namespace
+
+std::optional<ip_view> parse_ip(std::span<const std::uint8_t> packet) noexcept {
+  return parse_ip_impl(packet, false);
+}
+
+std::optional<ip_view> parse_ip_quoted(std::span<const std::uint8_t> packet) noexcept {
+  return parse_ip_impl(packet, true);
 }
 
 std::optional<tcp_view> parse_tcp(std::span<const std::uint8_t> p) noexcept {

@@ -31,6 +31,10 @@ struct ip_view {
 /// or total length is inconsistent with the bytes (RFC 791 §3.1, RFC 8200 §3).
 std::optional<ip_view> parse_ip(std::span<const std::uint8_t> packet) noexcept;
 
+/// Like parse_ip, for the truncated datagram an ICMP error quotes (RFC 792: header + 8 bytes):
+/// the payload is whatever is present, up to the header's total length.
+std::optional<ip_view> parse_ip_quoted(std::span<const std::uint8_t> packet) noexcept;
+
 namespace tcp_flags {
 inline constexpr std::uint8_t fin = 0x01, syn = 0x02, rst = 0x04, psh = 0x08, ack = 0x10;
 }

@@ -86,6 +86,15 @@ std::span<const std::uint8_t> tcp_connection::peek() const noexcept {
   return {static_cast<const std::uint8_t*>(p->payload), p->len};
 }
 
+std::size_t tcp_connection::peek_many(std::span<std::span<const std::uint8_t>> out) const noexcept {
+  std::size_t k = 0;
+  for (std::size_t i = rx_head_; i < rx_.size() && k < out.size(); ++i)
+    for (const struct pbuf* p = rx_[i]; p != nullptr && k < out.size(); p = p->next)
+      if (p->len > 0)
+        out[k++] = {static_cast<const std::uint8_t*>(p->payload), p->len};
+  return k;
+}
+
 void tcp_connection::consume(std::size_t n) {
   n = std::min(n, rx_bytes_);
   std::size_t done = n;

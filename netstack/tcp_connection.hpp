@@ -56,6 +56,9 @@ public:
   std::size_t readable() const noexcept { return rx_bytes_; }
   /// Returns the first contiguous run of unconsumed bytes (empty when none).
   std::span<const std::uint8_t> peek() const noexcept;
+  /// Fills `out` with successive runs of unconsumed bytes (for vectored writes); returns how
+  /// many runs were filled.
+  std::size_t peek_many(std::span<std::span<const std::uint8_t>> out) const noexcept;
   /// Drops `n` bytes from the front and reopens the receive window by as much.
   /// @pre n <= readable()
   void consume(std::size_t n);
