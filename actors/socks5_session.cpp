@@ -1,0 +1,206 @@
+#include "actors/socks5_session.hpp"
+
+#include <caf/all.hpp>
+#include <spdlog/spdlog.h>
+
+#include "messages/errors.hpp"
+
+namespace tsnode {
+
+namespace {
+
+using self_ptr = socks5_session_actor::stateful_pointer<socks5_session_state>;
+
+/// Maps an error from the resolver or the netstack to the proxy's dial_error
+/// (design.md "Failure and bad input": precise reply codes).
+proxy::dial_error to_dial_error(const caf::error& e) {
+  using netstack::netstack_errc;
+  if (e.category() == caf::atom("resolve"))
+    return proxy::dial_error::no_such_host;
+  if (e.category() == caf::atom("netstack")) {
+    switch (static_cast<netstack_errc>(e.code())) {
+      case netstack_errc::refused:
+        return proxy::dial_error::refused;
+      case netstack_errc::timeout:
+        return proxy::dial_error::timeout;
+      case netstack_errc::no_route:
+      case netstack_errc::bad_address:
+        return proxy::dial_error::no_route;
+      case netstack_errc::unreachable:
+        return proxy::dial_error::unreachable;
+      default:
+        return proxy::dial_error::general;
+    }
+  }
+  if (e == caf::sec::request_timeout)
+    return proxy::dial_error::timeout;
+  return proxy::dial_error::general;
+}
+
+/// Asks the engine for the next chunk of client bytes.
+void read_more(self_ptr self, engine::engine* eng) {
+  eng->post([conn = self->state.conn, hdl = socks5_session_actor{self}] {
+    conn->read_some([hdl](std::vector<std::uint8_t> bytes) {
+      if (bytes.empty())
+        caf::anon_send(hdl, eof_atom_v);
+      else
+        caf::anon_send(hdl, bytes_atom_v, std::move(bytes));
+    });
+  });
+}
+
+void write(self_ptr self, engine::engine* eng, std::vector<std::uint8_t> bytes) {
+  eng->post([conn = self->state.conn, bytes = std::move(bytes)]() mutable {
+    conn->write(std::move(bytes), {});
+  });
+}
+
+/// Writes the last bytes, closes the client socket and ends the session.
+void close_and_quit(self_ptr self, engine::engine* eng, std::vector<std::uint8_t> bytes,
+                    netstack_actor net) {
+  if (self->state.dialed)
+    self->send(net, close_atom_v, self->state.dialed->conn_id);
+  eng->post([conn = self->state.conn, bytes = std::move(bytes)]() mutable {
+    if (bytes.empty()) {
+      conn->close();
+      return;
+    }
+    conn->write(std::move(bytes), [conn](bool) { conn->close(); });
+  });
+  self->state.phase = session_phase::done;
+  self->quit();
+}
+
+void drive(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack_actor net,
+           session_config cfg, proxy::action a);
+
+void dial(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack_actor net,
+          session_config cfg, const std::string& ip, std::uint16_t port) {
+  self->state.phase = session_phase::dialing;
+  self
+    ->request(net, cfg.dial_timeout + std::chrono::seconds(2), dial_atom_v, ip, port,
+              cfg.dial_timeout)
+    .then(
+      [=](const dial_result& r) {
+        self->state.dialed = r;
+        auto bound = proxy::ip_address::parse(r.local_ip);
+        auto a = self->state.core->on_connected(bound.value_or(proxy::ip_address{}), r.local_port);
+        // The success reply goes out first; then the socket is released for the splice.
+        if (auto* rep = std::get_if<proxy::reply>(&a)) {
+          eng->post([conn = self->state.conn, bytes = std::move(rep->bytes),
+                     hdl = socks5_session_actor{self}]() mutable {
+            conn->write(std::move(bytes), [conn, hdl](bool ok) {
+              if (!ok) {
+                caf::anon_send(hdl, eof_atom_v);
+                return;
+              }
+              caf::anon_send(hdl, released_atom_v, make_fd_handle(conn->release()));
+            });
+          });
+          return;
+        }
+        drive(self, eng, resolver, net, cfg, std::move(a));
+      },
+      [=](caf::error& e) {
+        spdlog::debug("session: dial {} failed: {}", self->state.target, self->system().render(e));
+        drive(self, eng, resolver, net, cfg, self->state.core->on_dial_failed(to_dial_error(e)));
+      });
+}
+
+void drive(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack_actor net,
+           session_config cfg, proxy::action a) {
+  for (;;) {
+    if (std::holds_alternative<proxy::need_more>(a)) {
+      read_more(self, eng);
+      return;
+    }
+    if (auto* r = std::get_if<proxy::reply>(&a)) {
+      write(self, eng, std::move(r->bytes));
+      a = self->state.core->next();
+      continue;
+    }
+    if (auto* p = std::get_if<proxy::payload>(&a)) {
+      self->state.early.insert(self->state.early.end(), p->bytes.begin(), p->bytes.end());
+      a = self->state.core->next();
+      continue;
+    }
+    if (auto* c = std::get_if<proxy::close_with>(&a)) {
+      close_and_quit(self, eng, std::move(c->bytes), net);
+      return;
+    }
+    if (std::holds_alternative<proxy::udp_associate_request>(a)) {
+      // UDP ASSOCIATE into the overlay is not served by this build: say so precisely.
+      a = self->state.core->on_dial_failed(proxy::dial_error::general);
+      continue;
+    }
+    auto& req = std::get<proxy::connect_request>(a);
+    self->state.early = std::move(req.early_payload);
+    auto port = req.dst.port;
+    self->state.target = req.dst.host + ":" + std::to_string(port);
+    if (req.dst.ip) {
+      dial(self, eng, resolver, net, cfg, req.dst.ip->to_string(), port);
+      return;
+    }
+    self->state.phase = session_phase::resolving;
+    self->request(resolver, std::chrono::seconds(10), resolve_atom_v, req.dst.host)
+      .then(
+        [=](const resolve_result& r) {
+          if (r.addresses.empty()) {
+            drive(self, eng, resolver, net, cfg,
+                  self->state.core->on_dial_failed(proxy::dial_error::no_such_host));
+            return;
+          }
+          dial(self, eng, resolver, net, cfg, r.addresses.front(), port);
+        },
+        [=](caf::error& e) {
+          drive(self, eng, resolver, net, cfg, self->state.core->on_dial_failed(to_dial_error(e)));
+        });
+    return;
+  }
+}
+
+} // namespace
+
+socks5_session_actor::behavior_type
+socks5_session(socks5_session_actor::stateful_pointer<socks5_session_state> self,
+               engine::engine* eng, fd_handle fd, resolver_actor resolver, netstack_actor net,
+               proxy::credentials creds, session_config cfg) {
+  self->state.conn = std::make_shared<engine::client_conn>(eng->io(), fd->take());
+  self->state.core.emplace(proxy::credential_check{creds});
+  // The negotiation deadline (reference: 30 s); the splice afterwards has none.
+  self->delayed_send(self, cfg.handshake_timeout, deadline_atom_v);
+  read_more(self, eng);
+  return {
+    [=](bytes_atom, const std::vector<std::uint8_t>& bytes) {
+      drive(self, eng, resolver, net, cfg, self->state.core->on_bytes(bytes));
+    },
+    [=](eof_atom) {
+      if (self->state.phase != session_phase::splicing)
+        close_and_quit(self, eng, {}, net);
+    },
+    [=](released_atom, const fd_handle& client) {
+      self->state.phase = session_phase::splicing;
+      auto id = self->state.dialed->conn_id;
+      self->request(net, caf::infinite, splice_atom_v, id, client, self->state.early)
+        .then(
+          [=](const splice_summary& s) {
+            spdlog::debug("session: {} done, {} B up, {} B down", self->state.target, s.to_overlay,
+                          s.to_host);
+            self->state.phase = session_phase::done;
+            self->quit();
+          },
+          [=](caf::error&) {
+            self->state.phase = session_phase::done;
+            self->quit();
+          });
+    },
+    [=](deadline_atom) {
+      if (self->state.phase == session_phase::splicing || self->state.phase == session_phase::done)
+        return;
+      spdlog::debug("session: negotiation deadline passed, closing");
+      close_and_quit(self, eng, {}, net);
+    },
+  };
+}
+
+} // namespace tsnode
