@@ -1,31 +1,16 @@
-// tsproxy: a loopback SOCKS5 / HTTP CONNECT proxy into a tailnet or a WireGuard network.
+// tsproxy: a loopback SOCKS5 / HTTP CONNECT proxy into a WireGuard network (and, with a later
+// release, a tailnet). See `tsproxy --help`.
 #include <cstdio>
-#include <cstring>
-#include <string_view>
+#include <string>
+#include <vector>
 
+#include "tools/tsproxy/options.hpp"
+#include "tools/tsproxy/run.hpp"
 #include "tools/tsproxy/self_check.hpp"
 
 namespace {
 
-constexpr const char* version = "0.1.0";
-
-constexpr const char* usage
-  = R"(tsproxy - reach tailnet and WireGuard peers from 127.0.0.1, with no root and no TUN
-
-USAGE
-  tsproxy --self-check        check on this machine that crypto, the actor runtime and the
-                              userspace TCP/IP stack work; exit 0 when all do
-  tsproxy --version           print the version
-  tsproxy --help              this text
-
-STATUS
-  This build is the foundation release: the proxy modes (--wg-config for a plain WireGuard
-  peer, --control-url/--authkey for a tailnet) arrive with the next releases. Until then,
-  tsproxy can only check itself.
-
-EXIT STATUS
-  0 success, 1 a self-check failed, 2 a bad command line.
-)";
+constexpr const char* version = "0.2.0";
 
 int self_check() {
   int failed = 0;
@@ -44,21 +29,30 @@ int self_check() {
 } // namespace
 
 int main(int argc, char** argv) {
+  using namespace tsnode::tools;
   if (argc < 2) {
-    std::fputs(usage, stderr);
+    std::fputs(usage_text, stderr);
     return 2;
   }
-  std::string_view arg = argv[1];
-  if (argc == 2 && (arg == "--help" || arg == "-h")) {
-    std::fputs(usage, stdout);
-    return 0;
+  auto parsed = parse_options({argv + 1, argv + argc});
+  if (auto* err = std::get_if<std::string>(&parsed)) {
+    std::fprintf(stderr, "tsproxy: %s\n", err->c_str());
+    return 2;
   }
-  if (argc == 2 && arg == "--version") {
-    std::printf("tsproxy %s\n", version);
-    return 0;
+  auto& o = std::get<options>(parsed);
+  switch (o.cmd) {
+    case command::help:
+      std::fputs(usage_text, stdout);
+      return 0;
+    case command::version:
+      std::printf("tsproxy %s\n", version);
+      return 0;
+    case command::self_check:
+      return self_check();
+    case command::status:
+      return run_status(o);
+    case command::run:
+      return run_proxy(o);
   }
-  if (argc == 2 && arg == "--self-check")
-    return self_check();
-  std::fprintf(stderr, "tsproxy: unknown argument '%s' (see tsproxy --help)\n", argv[1]);
   return 2;
 }
