@@ -1,7 +1,9 @@
 #include "actors/engine/acceptor.hpp"
 
+#include <cerrno>
 #include <stdexcept>
 #include <sys/stat.h>
+#include <system_error>
 #include <unistd.h>
 
 namespace tsnode::engine {
@@ -22,8 +24,24 @@ asio::ip::tcp::acceptor make_tcp(asio::io_context& io, const listen_address& whe
   return a;
 }
 
+/// Removes a stale socket left at `path` by an earlier run. Throws when `path` holds anything
+/// else (a file is never deleted for a socket) or a socket that still accepts (another proxy).
+void remove_stale_socket(asio::io_context& io, const std::string& path) {
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) != 0)
+    return;
+  if (!S_ISSOCK(st.st_mode))
+    throw std::system_error(EEXIST, std::generic_category(), path + " exists and is not a socket");
+  asio::local::stream_protocol::socket probe{io};
+  asio::error_code ec;
+  probe.connect(asio::local::stream_protocol::endpoint{path}, ec);
+  if (!ec)
+    throw std::system_error(EADDRINUSE, std::generic_category(), path + " is in use");
+  ::unlink(path.c_str());
+}
+
 asio::local::stream_protocol::acceptor make_unix(asio::io_context& io, const std::string& path) {
-  ::unlink(path.c_str()); // a stale socket from an earlier run
+  remove_stale_socket(io, path);
   asio::local::stream_protocol::acceptor a{io};
   a.open();
   // Create it 0600 from the start: no window in which others could connect.
@@ -50,7 +68,13 @@ acceptor::acceptor(asio::io_context& io, const listen_address& where, std::size_
   , on_accept_(std::move(f)) {
   if (auto* t = std::get_if<asio::ip::tcp::acceptor>(&sock_))
     port_ = t->local_endpoint().port();
-  accept_next();
+}
+
+std::shared_ptr<acceptor> acceptor::make(asio::io_context& io, const listen_address& where,
+                                         std::size_t credits, accept_fn f) {
+  auto a = std::make_shared<acceptor>(io, where, credits, std::move(f));
+  a->accept_next();
+  return a;
 }
 
 acceptor::~acceptor() {
@@ -66,6 +90,7 @@ void acceptor::stop() {
   if (stopped_)
     return;
   stopped_ = true;
+  on_accept_ = nullptr;
   asio::error_code ec;
   std::visit([&](auto& a) { a.close(ec); }, sock_);
   if (unix_path_)
@@ -84,15 +109,18 @@ void acceptor::accept_next() {
   accepting_ = true;
   std::visit(
     [this](auto& a) {
-      a.async_accept([this](const asio::error_code& ec, auto sock) {
+      a.async_accept([this, self = shared_from_this()](const asio::error_code& ec, auto sock) {
         accepting_ = false;
+        // Stopped while this accept was completing: the connection arrived too late.
+        if (stopped_)
+          return;
         if (ec) {
           // A closed acceptor must not re-arm (dependencies.md §5: it would spin forever);
           // anything else (EMFILE, ECONNABORTED) is retried after a pause.
-          if (stopped_ || ec == asio::error::operation_aborted)
+          if (ec == asio::error::operation_aborted)
             return;
           auto t = std::make_shared<asio::steady_timer>(io_, std::chrono::milliseconds(100));
-          t->async_wait([this, t](const asio::error_code&) { accept_next(); });
+          t->async_wait([self, t](const asio::error_code&) { self->accept_next(); });
           return;
         }
         std::string peer;

@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <variant>
@@ -25,13 +26,20 @@ struct listen_address {
   std::optional<std::string> unix_path;
 };
 
-class acceptor {
+/// Lives in a shared_ptr: pending accepts and retry timers keep it alive, so the last reference
+/// may go anywhere (the handle, the listener, the engine) without a handler outliving it.
+class acceptor : public std::enable_shared_from_this<acceptor> {
 public:
   /// Receives each accepted socket (the callee owns the descriptor) and the peer's text form.
   using accept_fn = std::function<void(int fd, std::string peer)>;
 
-  /// Binds and listens. Throws std::system_error (bind failure) or std::invalid_argument (a
-  /// non-loopback IP: the proxy never listens beyond the host).
+  /// Binds, listens and accepts while it has credits; call on the engine thread. Throws
+  /// std::system_error (bind failure, or a Unix path taken by a live socket or by something
+  /// that is not a socket) or std::invalid_argument (a non-loopback IP: the proxy never listens
+  /// beyond the host).
+  static std::shared_ptr<acceptor> make(asio::io_context& io, const listen_address& where,
+                                        std::size_t credits, accept_fn f);
+  /// Use make().
   acceptor(asio::io_context& io, const listen_address& where, std::size_t credits, accept_fn f);
   ~acceptor();
 
@@ -39,7 +47,9 @@ public:
   void set_on_accept(accept_fn f) { on_accept_ = std::move(f); }
   /// Returns one slot (a session ended); accepting resumes if it had stopped.
   void add_credit();
-  /// Stops accepting for good and closes the socket (the Unix path is removed).
+  /// Stops accepting for good: closes the socket (the Unix path is removed), drops a connection
+  /// whose accept completed but was not yet handed on, and releases the callback (and whatever
+  /// it holds).
   void stop();
   /// Returns the bound address: "127.0.0.1:PORT" or the Unix path.
   std::string local_text() const;
