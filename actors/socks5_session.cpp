@@ -55,20 +55,23 @@ void write(self_ptr self, engine::engine* eng, std::vector<std::uint8_t> bytes) 
   });
 }
 
-/// Writes the last bytes, closes the client socket and ends the session.
+/// Writes the last bytes, closes the client socket and ends the session. A dial still on its
+/// way keeps the actor until it answers, so that the connection it opens gets closed (see dial).
 void close_and_quit(self_ptr self, engine::engine* eng, std::vector<std::uint8_t> bytes,
                     netstack_actor net) {
-  if (self->state.dialed)
-    self->send(net, close_atom_v, self->state.dialed->conn_id);
-  eng->post([conn = self->state.conn, bytes = std::move(bytes)]() mutable {
+  auto& st = self->state;
+  if (st.dialed)
+    self->send(net, close_atom_v, st.dialed->conn_id);
+  eng->post([conn = st.conn, bytes = std::move(bytes)]() mutable {
     if (bytes.empty()) {
       conn->close();
       return;
     }
     conn->write(std::move(bytes), [conn](bool) { conn->close(); });
   });
-  self->state.phase = session_phase::done;
-  self->quit();
+  st.phase = session_phase::done;
+  if (!st.dial_pending)
+    self->quit();
 }
 
 void drive(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack_actor net,
@@ -77,11 +80,18 @@ void drive(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack
 void dial(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack_actor net,
           session_config cfg, const std::string& ip, std::uint16_t port) {
   self->state.phase = session_phase::dialing;
+  self->state.dial_pending = true;
   self
     ->request(net, cfg.dial_timeout + std::chrono::seconds(2), dial_atom_v, ip, port,
               cfg.dial_timeout)
     .then(
       [=](const dial_result& r) {
+        self->state.dial_pending = false;
+        if (self->state.phase == session_phase::done) { // the client is gone: give it back
+          self->send(net, close_atom_v, r.conn_id);
+          self->quit();
+          return;
+        }
         self->state.dialed = r;
         auto bound = proxy::ip_address::parse(r.local_ip);
         auto a = self->state.core->on_connected(bound.value_or(proxy::ip_address{}), r.local_port);
@@ -102,6 +112,11 @@ void dial(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack_
         drive(self, eng, resolver, net, cfg, std::move(a));
       },
       [=](caf::error& e) {
+        self->state.dial_pending = false;
+        if (self->state.phase == session_phase::done) {
+          self->quit();
+          return;
+        }
         spdlog::debug("session: dial {} failed: {}", self->state.target, self->system().render(e));
         drive(self, eng, resolver, net, cfg, self->state.core->on_dial_failed(to_dial_error(e)));
       });
@@ -167,6 +182,12 @@ socks5_session(socks5_session_actor::stateful_pointer<socks5_session_state> self
                proxy::credentials creds, session_config cfg) {
   self->state.conn = std::make_shared<engine::client_conn>(eng->io(), fd->take());
   self->state.core.emplace(proxy::credential_check{creds});
+  self->set_exit_handler([self, eng, net](const caf::exit_msg& msg) {
+    // Shut down with the listener: the client goes now, unless the netstack splices it already.
+    if (self->state.phase != session_phase::splicing)
+      close_and_quit(self, eng, {}, net);
+    self->quit(msg.reason);
+  });
   // The negotiation deadline (reference: 30 s); the splice afterwards has none.
   self->delayed_send(self, cfg.handshake_timeout, deadline_atom_v);
   read_more(self, eng);
@@ -179,6 +200,8 @@ socks5_session(socks5_session_actor::stateful_pointer<socks5_session_state> self
         close_and_quit(self, eng, {}, net);
     },
     [=](released_atom, const fd_handle& client) {
+      if (self->state.phase == session_phase::done)
+        return; // the client socket closes with the message
       self->state.phase = session_phase::splicing;
       auto id = self->state.dialed->conn_id;
       self->request(net, caf::infinite, splice_atom_v, id, client, self->state.early)
@@ -195,10 +218,17 @@ socks5_session(socks5_session_actor::stateful_pointer<socks5_session_state> self
           });
     },
     [=](deadline_atom) {
-      if (self->state.phase == session_phase::splicing || self->state.phase == session_phase::done)
+      // The deadline covers greeting to dialed; the splice has none (loopback.rs).
+      auto& st = self->state;
+      if (st.dialed || st.phase == session_phase::splicing || st.phase == session_phase::done)
         return;
       spdlog::debug("session: negotiation deadline passed, closing");
-      close_and_quit(self, eng, {}, net);
+      if (st.phase == session_phase::negotiating) {
+        close_and_quit(self, eng, {}, net);
+        return;
+      }
+      // Resolving or dialing: the client learns that it was a timeout (06 / 504).
+      drive(self, eng, resolver, net, cfg, st.core->on_dial_failed(proxy::dial_error::timeout));
     },
   };
 }

@@ -25,7 +25,8 @@ using socks5_session_actor
                      caf::reacts_to<deadline_atom>>;
 
 struct session_config {
-  /// The whole negotiation (greeting to dialed) must finish within this (reference: 30 s).
+  /// The whole negotiation (greeting to dialed) must finish within this (reference: 30 s). A
+  /// lookup or dial still running then is answered as a timeout (SOCKS5 06, HTTP 504).
   caf::timespan handshake_timeout = std::chrono::seconds(30);
   /// How long a dial into the overlay may take.
   caf::timespan dial_timeout = std::chrono::seconds(15);
@@ -39,6 +40,7 @@ struct socks5_session_state {
   std::optional<proxy::proxy_session> core;
   std::vector<std::uint8_t> early; ///< client bytes after the request, sent first
   std::optional<dial_result> dialed;
+  bool dial_pending = false; ///< a dial request has not been answered yet
   session_phase phase = session_phase::negotiating;
   std::string target; ///< host:port, for logs
   static inline const char* name = "socks5_session";
