@@ -2,6 +2,7 @@
 /// @file
 /// A resolver over a fixed name table: tsproxy's `--host NAME=IP` in static-WireGuard mode,
 /// and the mock MagicDNS of tests. Names are compared canonically (lowercase, no trailing dot);
+/// a short name (one label) also finds the one FQDN it begins, as MagicDNS short names do;
 /// IP literals resolve to themselves; anything else fails closed (no host DNS, ever).
 
 #include <map>
@@ -14,6 +15,8 @@ namespace tsnode {
 
 struct static_resolver_state {
   std::map<std::string, std::vector<std::string>> hosts; ///< canonical name -> addresses
+  /// First label of each FQDN -> that FQDN; "" when two FQDNs share it (ambiguous: fails closed).
+  std::map<std::string, std::string> short_names;
   static inline const char* name = "resolver";
 };
 
