@@ -174,6 +174,21 @@ void drive(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack
   }
 }
 
+/// The negotiation deadline: it covers greeting to dialed; the splice has none (loopback.rs).
+void on_deadline(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack_actor net,
+                 session_config cfg) {
+  auto& st = self->state;
+  if (st.dialed || st.phase == session_phase::splicing || st.phase == session_phase::done)
+    return;
+  spdlog::debug("session: negotiation deadline passed, closing");
+  if (st.phase == session_phase::negotiating) {
+    close_and_quit(self, eng, {}, net);
+    return;
+  }
+  // Resolving or dialing: the client learns that it was a timeout (06 / 504).
+  drive(self, eng, resolver, net, cfg, st.core->on_dial_failed(proxy::dial_error::timeout));
+}
+
 } // namespace
 
 socks5_session_actor::behavior_type
@@ -217,19 +232,7 @@ socks5_session(socks5_session_actor::stateful_pointer<socks5_session_state> self
             self->quit();
           });
     },
-    [=](deadline_atom) {
-      // The deadline covers greeting to dialed; the splice has none (loopback.rs).
-      auto& st = self->state;
-      if (st.dialed || st.phase == session_phase::splicing || st.phase == session_phase::done)
-        return;
-      spdlog::debug("session: negotiation deadline passed, closing");
-      if (st.phase == session_phase::negotiating) {
-        close_and_quit(self, eng, {}, net);
-        return;
-      }
-      // Resolving or dialing: the client learns that it was a timeout (06 / 504).
-      drive(self, eng, resolver, net, cfg, st.core->on_dial_failed(proxy::dial_error::timeout));
-    },
+    [=](deadline_atom) { on_deadline(self, eng, resolver, net, cfg); },
   };
 }
 
