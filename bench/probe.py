@@ -12,6 +12,7 @@ as KEY=VALUE lines.
              Prints p50_ms, p99_ms, mean_ms, max_ms, ok, failed.
   concurrent N connections opened at once; each reads TARGET until EOF and checks it got
              --expect bytes. Prints ok, failed, wall_s (first connect to last EOF).
+  stats      percentiles of the samples a latency run appended to --raw FILE (no --target).
   idle       open N connections to an echo TARGET, send one byte and wait for its echo on each
              (so every overlay connection is established end to end), print "ready" and hold them
              until stdin closes or --hold seconds pass. Prints ok, failed, open_s.
@@ -110,13 +111,27 @@ def mode_latency(a):
             failed += 1
             if failed <= 3:
                 print("# latency: %s" % e, file=sys.stderr)
+    if a.raw:
+        with open(a.raw, "a") as f:
+            f.writelines("%.4f\n" % t for t in times)
     times.sort()
     print("ok=%d" % len(times))
     print("failed=%d" % failed)
+    print_stats(times)
+
+
+def print_stats(times):
     print("p50_ms=%.3f" % pct(times, 50))
     print("p99_ms=%.3f" % pct(times, 99))
     print("mean_ms=%.3f" % (sum(times) / len(times) if times else float("nan")))
     print("max_ms=%.3f" % (times[-1] if times else float("nan")))
+
+
+def mode_stats(a):
+    with open(a.raw) as f:
+        times = sorted(float(line) for line in f if line.strip())
+    print("ok=%d" % len(times))
+    print_stats(times)
 
 
 def mode_concurrent(a):
@@ -185,8 +200,9 @@ def mode_idle(a):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("mode", choices=["latency", "concurrent", "idle"])
-    ap.add_argument("--target", required=True, help="IP:PORT of the service on the peer")
+    ap.add_argument("mode", choices=["latency", "concurrent", "idle", "stats"])
+    ap.add_argument("--target", help="IP:PORT of the service on the peer")
+    ap.add_argument("--raw", help="latency: append every sample (ms) here; stats: read them")
     ap.add_argument("--socks", help="HOST:PORT of the SOCKS5 proxy (none: connect directly)")
     ap.add_argument("--user")
     ap.add_argument("--password")
@@ -196,7 +212,11 @@ def main():
     ap.add_argument("--max-time", type=float, default=120.0, help="bound for the whole mode (s)")
     ap.add_argument("--hold", type=float, default=60.0, help="idle: hold at most this long (s)")
     a = ap.parse_args()
-    {"latency": mode_latency, "concurrent": mode_concurrent, "idle": mode_idle}[a.mode](a)
+    if a.mode == "stats" and not a.raw or a.mode != "stats" and not a.target:
+        ap.error("stats needs --raw; the other modes need --target")
+    modes = {"latency": mode_latency, "concurrent": mode_concurrent, "idle": mode_idle,
+             "stats": mode_stats}
+    modes[a.mode](a)
 
 
 if __name__ == "__main__":

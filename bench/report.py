@@ -60,11 +60,14 @@ def rows_for(phase, meta):
         t1 = "best of %s, %s file, cut at %s s" % (meta["t1_trials"], meta["http_size_h"], meta["t1_max"])
         t8 = "%d parallel downloads, best of %s, each cut at %s s" % (n, meta["t8_trials"], meta["t8_max"])
         lat = "%s sequential connections" % meta["lat_n"]
+        conc_rounds = meta.get("conc_rounds", "1")
     else:
         t1 = "best of %s, cut at %s s" % (meta["d_t1_trials"], meta["d_t1_max"])
         t8 = "%d parallel downloads, best of %s, each cut at %s s" % (n, meta["d_t8_trials"], meta["d_t8_max"])
         lat = "%s sequential connections" % meta["d_lat_n"]
-    conc = "%s connections at once, %s KiB each" % (meta["conc_n"], int(meta["source_bytes"]) // 1024)
+        conc_rounds = "1"
+    conc = "%s connections at once, %s KiB each, best of %s" % (
+        meta["conc_n"], int(meta["source_bytes"]) // 1024, conc_rounds)
     rows = [
         ("t1_mbps", "1-stream throughput, MB/s (%s) ↑" % t1, "hi", 1, 1, True),
         ("t8_mbps", "%d-stream throughput, MB/s (%s) ↑" % (n, t8), "hi", 1, 1, True),
@@ -83,6 +86,7 @@ def rows_for(phase, meta):
         ("hwm_kib", "peak RSS (VmHWM) at the end of the phase, MiB ↓", "lo", 1 / 1024, 1, True),
         ("cpu_s_per_gb", "CPU s per GB downloaded, client process ↓", "lo", 1, 2, True),
         ("peer_cpu_s_per_gb", "CPU s per GB, the peer's wireguard-go (context)", "lo", 1, 2, False),
+        ("ack_kb_per_mb", "client-to-peer WireGuard kB per MB downloaded (ACKs; context)", "lo", 1, 1, False),
     ]
     return rows
 
@@ -156,8 +160,9 @@ def main():
     o.append("")
     o.append("%s · commit %s · %s · kernel %s" % (meta.get("date"), meta.get("commit"), meta.get("cpu"),
                                                   meta.get("kernel")))
-    o.append("load average %s at the start, %s at the end; the run took %s s."
-             % (meta.get("load_start"), meta.get("load_end"), meta.get("elapsed_s")))
+    o.append("load average %s at the start, %s at the end; the run took %s s (%s)."
+             % (meta.get("load_start"), meta.get("load_end"), meta.get("elapsed_s"),
+                meta.get("phase_times", "")))
     try:
         busy = max(float(meta.get("load_start", "0").split()[0]), float(meta.get("load_end", "0").split()[0]))
         cores = int(meta.get("cpu", "x 1").rsplit("x", 1)[1])
@@ -173,7 +178,8 @@ def main():
         o.append("wireproxy %s: %s." % (meta.get("wireproxy_version"), meta.get("wireproxy_how")))
     o.append("")
     o.append("One wireguard-go peer in a network namespace (MTU %s), one Python HTTP/source/echo server "
-             "behind it; the three clients run one after another, each with its own WireGuard key. "
+             "behind it; the three clients run side by side, each with its own WireGuard key, but only "
+             "one moves traffic at a time: every row's trials take turns over the paths. "
              "tsproxy and wireproxy: curl / bench/probe.py through SOCKS5 with user+password on "
              "127.0.0.1. Go reference: wireguard-go client in the root netns, its TUN in a client "
              "netns, curl / probe there with Linux TCP and no proxy. MB = 10^6 bytes. "
@@ -204,6 +210,14 @@ def main():
         if ts is not None and ref:
             o.append("- single-stream tsproxy / Go reference, %s: %.2f (target ≥ 0.80: %s)"
                      % (name, ts / ref, "met" if ts / ref >= 0.8 else "**not met**"))
+    o.append("")
+    o.append("Every throughput trial, MB/s in run order (the paths took turns; the table keeps the best):")
+    o.append("")
+    for phase in ("direct", "delay"):
+        for metric, name in (("t1_mbps_trials", "1-stream"), ("t8_mbps_trials", "%s-stream" % meta.get("streams", 8))):
+            cells = ["%s %s" % (p, res[(phase, p, metric)]) for p in paths if (phase, p, metric) in res]
+            if cells:
+                o.append("- %s, %s: %s" % (phase, name, "; ".join(cells)))
     o.append("")
     o.append("Notes: the reference column's latency is a plain TCP connect to first byte (no SOCKS); "
              "its RSS and CPU are the client wireguard-go process only (Linux TCP runs in the kernel "
