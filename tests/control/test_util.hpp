@@ -13,9 +13,14 @@
 #include <span>
 #include <string>
 
+#include <optional>
 #include <ostream>
 
+#include <boost/test/tools/detail/print_helper.hpp>
+
 #include "control/errors.hpp"
+#include "control/ip.hpp"
+#include "control/wall_time.hpp"
 #include "crypto/bytes.hpp"
 #include "crypto/random.hpp"
 
@@ -25,6 +30,33 @@ inline std::ostream& operator<<(std::ostream& os, control_errc x) {
   return os << to_string(x);
 }
 } // namespace tsnode::control
+
+// Printers for BOOST_TEST failures on optionals, times and addresses.
+namespace boost::test_tools::tt_detail {
+template <class T>
+struct print_log_value<std::optional<T>> {
+  void operator()(std::ostream& os, const std::optional<T>& v) {
+    if (v)
+      print_log_value<T>()(os, *v);
+    else
+      os << "nullopt";
+  }
+};
+template <>
+struct print_log_value<tsnode::control::wall_time> {
+  void operator()(std::ostream& os, const tsnode::control::wall_time& t) {
+    os << tsnode::control::format_rfc3339(t);
+  }
+};
+template <>
+struct print_log_value<tsnode::control::ip_prefix> {
+  void operator()(std::ostream& os, const tsnode::control::ip_prefix& a) { os << a.to_string(); }
+};
+template <>
+struct print_log_value<tsnode::control::ip_address> {
+  void operator()(std::ostream& os, const tsnode::control::ip_address& a) { os << a.to_string(); }
+};
+} // namespace boost::test_tools::tt_detail
 
 namespace tsnode::test::ts2021 {
 
