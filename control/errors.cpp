@@ -54,6 +54,10 @@ std::string_view to_string(control_errc x) noexcept {
       return "zero_disco_key";
     case control_errc::registration_error:
       return "registration_error";
+    case control_errc::upgrade_refused:
+      return "upgrade_refused";
+    case control_errc::bad_upgrade_response:
+      return "bad_upgrade_response";
   }
   return "unknown";
 }

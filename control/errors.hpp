@@ -43,6 +43,9 @@ enum class control_errc : std::uint8_t {
   missing_self_node,  ///< the first non-keepalive message of a stream has no Node (§4.3)
   zero_disco_key,     ///< a MapRequest with an all-zero DiscoKey (trap #7)
   registration_error, ///< RegisterResponse.Error set, even with HTTP 200 (trap #12)
+  // -- upgrade: the HTTP/1.1 switch to ts2021 (§2.2)
+  upgrade_refused,      ///< not `101` with `Upgrade: tailscale-control-protocol` (detail: status)
+  bad_upgrade_response, ///< not an HTTP/1.x response head, or a head larger than 16 KiB
 };
 
 /// Returns the enumerator's name, e.g. "bad_record".

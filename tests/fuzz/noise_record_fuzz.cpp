@@ -4,7 +4,7 @@
 //  - a record_reader keyed with the vectors' k2 (seeds hold real records), whose plaintext goes
 //    through the early-payload stripper into an HTTP/2 client session;
 //  - the stripper and an HTTP/2 client directly (so unencrypted inputs reach them too);
-//  - a handshake client waiting for the server's response;
+//  - the upgrade response-head reader, then a handshake client with what follows the head;
 //  - map stream readers, plain and zstd, with small bounds.
 // Nothing may crash, and nothing may be buffered beyond the documented bounds.
 #include <cstdint>
@@ -15,6 +15,7 @@
 #include "control/map_stream.hpp"
 #include "control/noise_ik.hpp"
 #include "control/record.hpp"
+#include "control/upgrade.hpp"
 
 using namespace tsnode;
 using namespace tsnode::control;
@@ -78,6 +79,21 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     h2_sink h2;
     (void)h2.client.submit(h2_request{"GET", "/", "example", "https", {}, {}});
     chunked(stream, chunk, [&](byte_view b) { h2.feed(strip.feed(b).http2); });
+  }
+  // The upgrade head, then the handshake response reader on the rest.
+  {
+    upgrade_response_reader up;
+    bool switched = false;
+    chunked(stream, chunk, [&](byte_view b) {
+      if (switched)
+        return;
+      auto step = up.feed(b);
+      if (auto* d = std::get_if<upgrade_done>(&step)) {
+        if (d->consumed > b.size())
+          std::abort();
+        switched = true;
+      }
+    });
   }
   // The handshake response reader.
   {

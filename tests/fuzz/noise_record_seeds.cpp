@@ -1,8 +1,8 @@
 // Writes the seed corpus of noise_record_fuzz (tests/fuzz/corpus/noise_record/): real records
 // under the vectors' k2 carrying an early payload and a server's HTTP/2 answer (made by the
 // in-process nghttp2 server), the same bytes unencrypted, map stream messages plain and zstd,
-// and the vectors' handshake response. Byte 0 of each seed is the fuzzer's chunk size.
-// Usage: noise_record_seeds <dir>
+// the vectors' handshake response, alone and after a 101 upgrade head. Byte 0 of each seed is the
+// fuzzer's chunk size. Usage: noise_record_seeds <dir>
 #include <cstdio>
 #include <fstream>
 #include <string>
@@ -86,6 +86,11 @@ int main(int argc, char** argv) {
                         "2feb738975e5fa3438f6799c5393"
                         "0400150dd279374f4a5230696a9fe7d672af5c494e2d29ba");
   write(dir, "handshake_response_chunk2.bin", 2, resp);
+  std::string head = "HTTP/1.1 101 Switching Protocols\r\nConnection: upgrade\r\n"
+                     "Upgrade: tailscale-control-protocol\r\n\r\n";
+  byte_buffer upgraded(head.begin(), head.end());
+  upgraded.insert(upgraded.end(), resp.begin(), resp.end());
+  write(dir, "upgrade_then_response_chunk5.bin", 5, upgraded);
   write(dir, "handshake_error.bin", 0, test::hex("03 00 05 68 65 6c 6c 6f"));
   return 0;
 }
