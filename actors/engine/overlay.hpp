@@ -62,6 +62,8 @@ public:
   /// Closes a dialed (not yet spliced) connection.
   void close(std::uint64_t id);
 
+  /// Returns whether `a` may be reached (no route check configured: everything may).
+  bool has_route(const netstack::ip_address& a) const { return !has_route_ || has_route_(a); }
   /// Returns the stack, for UDP sockets and listeners.
   netstack::stack& stack() noexcept { return stack_; }
   const overlay_stats& stats() const noexcept { return stats_; }
