@@ -103,7 +103,8 @@ public:
   /// acknowledgements and WINDOW_UPDATEs.
   std::variant<byte_buffer, control_error> take_output();
 
-  /// Returns the events since the last call.
+  /// Returns the events since the last call. Call it after receive() and after take_output():
+  /// sending can end streams too (the RST_STREAM of cancel()).
   std::vector<h2_event> take_events();
 
   /// Resets one stream (RST_STREAM CANCEL), e.g. to end the map poll.
