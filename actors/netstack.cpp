@@ -28,6 +28,12 @@ netstack_bridge(netstack_bridge_actor::stateful_pointer<netstack_state> self, en
       rp.deliver(caf::make_error(caf::sec::request_receiver_down));
     for (auto& [id, rp] : self->state.statuses)
       rp.deliver(caf::make_error(caf::sec::request_receiver_down));
+    for (auto& [id, rp] : self->state.associates)
+      rp.deliver(caf::make_error(caf::sec::request_receiver_down));
+    for (auto& [id, relay] : self->state.relays)
+      self->state.eng->post([relay = relay] { relay->stop(); });
+    self->state.relays.clear();
+    self->state.associates.clear();
     self->state.dials.clear();
     self->state.splices.clear();
     self->state.statuses.clear();
@@ -90,6 +96,53 @@ netstack_bridge(netstack_bridge_actor::stateful_pointer<netstack_state> self, en
         i->second.deliver(s);
         self->state.splices.erase(i);
       }
+    },
+    [self](udp_associate_atom, const std::string& client_ip,
+           std::uint16_t requested_port) -> caf::result<udp_relay_info> {
+      auto client = proxy::ip_address::parse(client_ip);
+      if (!client)
+        return caf::make_error(netstack::netstack_errc::bad_address);
+      auto rp = self->make_response_promise<udp_relay_info>();
+      auto id = self->state.next_request++;
+      self->state.associates.emplace(id, rp);
+      self->state.eng->post([eng = self->state.eng, net = self->state.net,
+                             hdl = netstack_bridge_actor{self}, id, c = *client, requested_port] {
+        std::shared_ptr<engine::udp_relay> relay;
+        try {
+          // RFC 1928 §7 relays whole datagrams: the overlay MTU less IPv6 and UDP headers.
+          std::size_t mtu = net->stack().config().mtu;
+          relay = std::make_shared<engine::udp_relay>(eng->io(), *net, c, requested_port,
+                                                      mtu > 48 ? mtu - 48 : 0);
+          relay->start();
+        } catch (const std::exception&) {
+          relay.reset();
+        }
+        caf::anon_send(hdl, udp_associate_atom_v, id, relay);
+      });
+      return rp;
+    },
+    [self](udp_associate_atom, std::uint64_t id, const udp_relay_ptr& relay) {
+      auto i = self->state.associates.find(id);
+      if (i == self->state.associates.end()) {
+        if (relay) // nobody waits any more: stop it where it lives
+          self->state.eng->post([relay] { relay->stop(); });
+        return;
+      }
+      if (!relay) {
+        i->second.deliver(caf::make_error(netstack::netstack_errc::in_use));
+      } else {
+        self->state.relays.emplace(id, relay);
+        // address()/port() only read the bound socket's name (getsockname).
+        i->second.deliver(udp_relay_info{id, relay->address().to_string(), relay->port()});
+      }
+      self->state.associates.erase(i);
+    },
+    [self](udp_release_atom, std::uint64_t id) {
+      auto i = self->state.relays.find(id);
+      if (i == self->state.relays.end())
+        return;
+      self->state.eng->post([relay = std::move(i->second)] { relay->stop(); });
+      self->state.relays.erase(i);
     },
     [self](close_atom, std::uint64_t conn) {
       self->state.eng->post([net = self->state.net, conn] { net->close(conn); });

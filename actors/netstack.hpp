@@ -11,7 +11,17 @@
 
 #include "actors/engine/engine.hpp"
 #include "actors/engine/overlay.hpp"
+#include "actors/engine/udp_relay.hpp"
 #include "messages/netstack_actor.hpp"
+
+namespace tsnode {
+
+/// A relay travelling from the engine to the bridge (process-local).
+using udp_relay_ptr = std::shared_ptr<engine::udp_relay>;
+
+} // namespace tsnode
+
+CAF_ALLOW_UNSAFE_MESSAGE_TYPE(tsnode::udp_relay_ptr)
 
 namespace tsnode {
 
@@ -20,7 +30,8 @@ using netstack_bridge_actor
   = netstack_actor::extend<caf::reacts_to<dialed_atom, std::uint64_t, dial_result>,
                            caf::reacts_to<dialed_atom, std::uint64_t, caf::error>,
                            caf::reacts_to<spliced_atom, std::uint64_t, splice_summary>,
-                           caf::reacts_to<status_atom, std::uint64_t, netstack_status>>;
+                           caf::reacts_to<status_atom, std::uint64_t, netstack_status>,
+                           caf::reacts_to<udp_associate_atom, std::uint64_t, udp_relay_ptr>>;
 
 struct netstack_state {
   engine::engine* eng = nullptr;
@@ -29,6 +40,10 @@ struct netstack_state {
   std::unordered_map<std::uint64_t, caf::typed_response_promise<dial_result>> dials;
   std::unordered_map<std::uint64_t, caf::typed_response_promise<splice_summary>> splices;
   std::unordered_map<std::uint64_t, caf::typed_response_promise<netstack_status>> statuses;
+  /// Relays by id. Only the pointer lives here: the relay is used, stopped and destroyed on the
+  /// engine thread (posted lambdas hold the last reference).
+  std::unordered_map<std::uint64_t, std::shared_ptr<engine::udp_relay>> relays;
+  std::unordered_map<std::uint64_t, caf::typed_response_promise<udp_relay_info>> associates;
   static inline const char* name = "netstack";
 };
 

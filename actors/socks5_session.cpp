@@ -3,6 +3,10 @@
 #include <caf/all.hpp>
 #include <spdlog/spdlog.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include "messages/errors.hpp"
 
 namespace tsnode {
@@ -62,6 +66,8 @@ void close_and_quit(self_ptr self, engine::engine* eng, std::vector<std::uint8_t
   auto& st = self->state;
   if (st.dialed)
     self->send(net, close_atom_v, st.dialed->conn_id);
+  if (st.relay_id) // the association ends with its TCP connection (RFC 1928 §7)
+    self->send(net, udp_release_atom_v, *st.relay_id);
   eng->post([conn = st.conn, bytes = std::move(bytes)]() mutable {
     if (bytes.empty()) {
       conn->close();
@@ -143,10 +149,28 @@ void drive(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack
       close_and_quit(self, eng, std::move(c->bytes), net);
       return;
     }
-    if (std::holds_alternative<proxy::udp_associate_request>(a)) {
-      // UDP ASSOCIATE into the overlay is not served by this build: say so precisely.
-      a = self->state.core->on_dial_failed(proxy::dial_error::general);
-      continue;
+    if (auto* u = std::get_if<proxy::udp_associate_request>(&a)) {
+      if (self->state.client_ip.empty()) { // a Unix-socket client has no address to relay for
+        a = self->state.core->on_dial_failed(proxy::dial_error::general);
+        continue;
+      }
+      self->state.phase = session_phase::dialing;
+      self
+        ->request(net, std::chrono::seconds(5), udp_associate_atom_v, self->state.client_ip,
+                  u->client.port)
+        .then(
+          [=](const udp_relay_info& r) {
+            self->state.relay_id = r.relay_id;
+            self->state.phase = session_phase::relaying;
+            auto ip = proxy::ip_address::parse(r.relay_ip);
+            drive(self, eng, resolver, net, cfg,
+                  self->state.core->on_udp_ready(ip.value_or(proxy::ip_address{}), r.relay_port));
+          },
+          [=](caf::error& e) {
+            drive(self, eng, resolver, net, cfg,
+                  self->state.core->on_dial_failed(to_dial_error(e)));
+          });
+      return;
     }
     auto& req = std::get<proxy::connect_request>(a);
     self->state.early = std::move(req.early_payload);
@@ -175,10 +199,26 @@ void drive(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack
 }
 
 /// The negotiation deadline: it covers greeting to dialed; the splice has none (loopback.rs).
+/// Returns the TCP peer's address of `fd` ("" for a Unix socket): where UDP ASSOCIATE
+/// datagrams must come from (anchors.md §4.5).
+std::string peer_ip(int fd) {
+  sockaddr_storage ss{};
+  socklen_t len = sizeof ss;
+  if (::getpeername(fd, reinterpret_cast<sockaddr*>(&ss), &len) != 0)
+    return {};
+  char buf[INET6_ADDRSTRLEN] = {};
+  if (ss.ss_family == AF_INET)
+    ::inet_ntop(AF_INET, &reinterpret_cast<sockaddr_in&>(ss).sin_addr, buf, sizeof buf);
+  else if (ss.ss_family == AF_INET6)
+    ::inet_ntop(AF_INET6, &reinterpret_cast<sockaddr_in6&>(ss).sin6_addr, buf, sizeof buf);
+  return buf;
+}
+
 void on_deadline(self_ptr self, engine::engine* eng, resolver_actor resolver, netstack_actor net,
                  session_config cfg) {
   auto& st = self->state;
-  if (st.dialed || st.phase == session_phase::splicing || st.phase == session_phase::done)
+  if (st.dialed || st.phase == session_phase::splicing || st.phase == session_phase::relaying
+      || st.phase == session_phase::done)
     return;
   spdlog::debug("session: negotiation deadline passed, closing");
   if (st.phase == session_phase::negotiating) {
@@ -195,6 +235,7 @@ socks5_session_actor::behavior_type
 socks5_session(socks5_session_actor::stateful_pointer<socks5_session_state> self,
                engine::engine* eng, fd_handle fd, resolver_actor resolver, netstack_actor net,
                proxy::credentials creds, session_config cfg) {
+  self->state.client_ip = peer_ip(fd->get());
   self->state.conn = std::make_shared<engine::client_conn>(eng->io(), fd->take());
   self->state.core.emplace(proxy::credential_check{creds});
   self->set_exit_handler([self, eng, net](const caf::exit_msg& msg) {

@@ -33,7 +33,14 @@ struct session_config {
 };
 
 /// What a session reports to whoever watches it (tests, logs).
-enum class session_phase : std::uint8_t { negotiating, resolving, dialing, splicing, done };
+enum class session_phase : std::uint8_t {
+  negotiating,
+  resolving,
+  dialing,
+  splicing,
+  relaying, ///< UDP ASSOCIATE: the relay runs until the TCP connection ends (RFC 1928 §7)
+  done
+};
 
 struct socks5_session_state {
   std::shared_ptr<engine::client_conn> conn;
@@ -42,7 +49,9 @@ struct socks5_session_state {
   std::optional<dial_result> dialed;
   bool dial_pending = false; ///< a dial request has not been answered yet
   session_phase phase = session_phase::negotiating;
-  std::string target; ///< host:port, for logs
+  std::string target;                    ///< host:port, for logs
+  std::string client_ip;                 ///< the TCP peer's address (empty on a Unix socket)
+  std::optional<std::uint64_t> relay_id; ///< the UDP ASSOCIATE relay, once open
   static inline const char* name = "socks5_session";
 };
 

@@ -18,6 +18,11 @@ using netstack_actor = caf::typed_actor<
   /// during negotiation) goes first. Answers when the splice has ended.
   caf::replies_to<splice_atom, std::uint64_t, fd_handle,
                   std::vector<std::uint8_t>>::with<splice_summary>,
+  /// Opens a SOCKS5 UDP ASSOCIATE relay for the client at `client_ip` (its TCP peer address),
+  /// which announced `requested_port` (0: unknown). Answers with the relay's loopback address.
+  caf::replies_to<udp_associate_atom, std::string, std::uint16_t>::with<udp_relay_info>,
+  /// Closes a relay (its TCP control connection ended).
+  caf::reacts_to<udp_release_atom, std::uint64_t>,
   /// Closes a dialed connection that will not be spliced.
   caf::reacts_to<close_atom, std::uint64_t>,
   /// Returns counters.

@@ -24,11 +24,14 @@ CAF_BEGIN_TYPE_ID_BLOCK(tsnode, caf::first_custom_type_id)
   CAF_ADD_ATOM(tsnode, tsnode, released_atom, "released")
   CAF_ADD_ATOM(tsnode, tsnode, deadline_atom, "deadline")
   CAF_ADD_ATOM(tsnode, tsnode, stop_atom, "stop")
+  CAF_ADD_ATOM(tsnode, tsnode, udp_associate_atom, "udpassoc")
+  CAF_ADD_ATOM(tsnode, tsnode, udp_release_atom, "udprelease")
 
   CAF_ADD_TYPE_ID(tsnode, (tsnode::dial_result))
   CAF_ADD_TYPE_ID(tsnode, (tsnode::splice_summary))
   CAF_ADD_TYPE_ID(tsnode, (tsnode::resolve_result))
   CAF_ADD_TYPE_ID(tsnode, (tsnode::netstack_status))
+  CAF_ADD_TYPE_ID(tsnode, (tsnode::udp_relay_info))
 
 CAF_END_TYPE_ID_BLOCK(tsnode)
 

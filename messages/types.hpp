@@ -45,6 +45,18 @@ typename Inspector::result_type inspect(Inspector& f, resolve_result& x) {
   return f(caf::meta::type_name("resolve_result"), x.name, x.addresses);
 }
 
+/// A SOCKS5 UDP ASSOCIATE relay, ready: where the client sends its datagrams.
+struct udp_relay_info {
+  std::uint64_t relay_id = 0;
+  std::string relay_ip; ///< loopback: BND.ADDR of the ASSOCIATE reply
+  std::uint16_t relay_port = 0;
+};
+
+template <class Inspector>
+typename Inspector::result_type inspect(Inspector& f, udp_relay_info& x) {
+  return f(caf::meta::type_name("udp_relay_info"), x.relay_id, x.relay_ip, x.relay_port);
+}
+
 /// Counters of the netstack side, for `status`.
 struct netstack_status {
   std::uint64_t dials = 0, dial_failures = 0;

@@ -128,6 +128,13 @@ mock_actor::behavior_type mock_netstack(mock_ptr self, mock_netstack_ptr ctl) {
         self->state.splices.erase(i);
       }
     },
+    [](udp_associate_atom, const std::string&, std::uint16_t) -> caf::result<udp_relay_info> {
+      // The mock relays no UDP: a session must answer its client with a failure reply.
+      return caf::make_error(netstack::netstack_errc::out_of_memory);
+    },
+    [](udp_release_atom, std::uint64_t) {
+      // nop
+    },
     [self](close_atom, std::uint64_t conn) {
       if (self->state.conns.erase(conn) > 0) {
         self->state.ctl->count(&mock_counters::closes);
