@@ -55,6 +55,12 @@ std::unique_ptr<loopback_handle> node::loopback(listener_config cfg, std::string
   return start_loopback(sys_, eng_, resolver_, netstack_, std::move(cfg), std::move(credential));
 }
 
+bool node::update_peer(wireguard::peer_config cfg) {
+  std::promise<bool> ok;
+  eng_.post([&] { ok.set_value(!core_->wg().endpoint().update_peer(std::move(cfg))); });
+  return ok.get_future().get();
+}
+
 node_status node::status() {
   std::promise<node_status> p;
   eng_.post([&] {

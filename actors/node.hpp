@@ -51,6 +51,9 @@ public:
 
   resolver_actor resolver() const noexcept { return resolver_; }
   netstack_actor netstack() const noexcept { return netstack_; }
+  /// Replaces a peer's settings (found by public key), its endpoint included when set; sessions
+  /// are kept. Returns false when no such peer exists or the settings are refused.
+  bool update_peer(wireguard::peer_config cfg);
   /// Returns a snapshot (blocks briefly for the engine thread).
   node_status status();
   engine::engine& engine_ref() noexcept { return eng_; }

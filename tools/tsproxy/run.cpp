@@ -5,6 +5,7 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <csignal>
@@ -289,6 +290,16 @@ int run_proxy(const options& o) {
                  o.wg_config.c_str());
     return exit_config;
   }
+  /// A peer whose Endpoint is a name: re-resolved while its handshakes keep failing.
+  struct named_peer {
+    wireguard::wg_quick_endpoint endpoint;
+    crypto::node_public public_key;
+    std::optional<crypto::key32> psk;
+    std::vector<wireguard::ip_prefix> allowed_ips;
+    std::uint16_t keepalive = 0;
+    std::optional<wireguard::udp_address> current;
+  };
+  std::vector<named_peer> named;
   node_config cfg;
   for (auto& a : wg.addresses)
     cfg.core.addresses.push_back(netstack::ip_prefix{to_net(a.address), a.bits});
@@ -307,6 +318,12 @@ int run_proxy(const options& o) {
         return exit_runtime;
       }
       spdlog::info("resolved endpoint {} to {}", p.endpoint->host, resolved->to_string());
+    }
+    if (resolved) {
+      named.push_back(
+        {*p.endpoint, p.public_key,
+         p.preshared_key ? std::optional<crypto::key32>{p.preshared_key->clone()} : std::nullopt,
+         p.allowed_ips, p.persistent_keepalive, resolved});
     }
     auto pc = wireguard::to_peer_config(p, resolved);
     if (!pc) {
@@ -392,9 +409,54 @@ int run_proxy(const options& o) {
   }
   std::fflush(stdout);
 
+  // -- Endpoint names: resolved again while handshakes keep failing -----------------------------
+  // As wg-quick's reresolve-dns.sh does: a peer without a handshake for 135 s (REKEY_TIMEOUT +
+  // REKEY_ATTEMPT_TIME + jitter bound) whose name now resolves elsewhere gets the new address.
+  std::atomic<bool> stopping{false};
+  std::thread reresolver;
+  if (!named.empty()) {
+    reresolver = std::thread([&] {
+      for (int tick = 0; !stopping; ++tick) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        if (tick % 30 != 29) // every 15 s
+          continue;
+        auto st = n->status();
+        auto now = std::chrono::system_clock::now();
+        for (auto& np : named) {
+          auto it = std::find_if(st.peers.begin(), st.peers.end(),
+                                 [&](auto& p) { return p.public_key == np.public_key; });
+          if (it == st.peers.end())
+            continue;
+          bool stale = !it->last_handshake || now - *it->last_handshake > std::chrono::seconds(135);
+          if (!stale)
+            continue;
+          std::string why;
+          auto fresh = resolve_endpoint(np.endpoint, why);
+          if (!fresh || fresh == np.current)
+            continue;
+          wireguard::peer_config pc;
+          pc.public_key = np.public_key;
+          if (np.psk)
+            pc.preshared_key = np.psk->clone();
+          pc.endpoint = fresh;
+          pc.allowed_ips = np.allowed_ips;
+          pc.persistent_keepalive = std::chrono::seconds(np.keepalive);
+          if (n->update_peer(std::move(pc))) {
+            spdlog::info("endpoint {} now resolves to {} (was {}): updated", np.endpoint.host,
+                         fresh->to_string(), np.current ? np.current->to_string() : "none");
+            np.current = fresh;
+          }
+        }
+      }
+    });
+  }
+
   // -- run until a signal ---------------------------------------------------------------------
   int sig = 0;
   sigwait(&sigs, &sig);
+  stopping = true;
+  if (reresolver.joinable())
+    reresolver.join();
   spdlog::info("{}: no new connections; {} s for the sessions in flight", strsignal(sig),
                o.grace_seconds);
   auto listener = proxy->actor();
