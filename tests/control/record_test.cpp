@@ -117,6 +117,20 @@ BOOST_AUTO_TEST_CASE(reader_round_trips_any_chunking) {
   }
 }
 
+BOOST_AUTO_TEST_CASE(empty_records_are_accepted) {
+  // Our writer never makes one, but a peer may: a record with only a tag carries no bytes.
+  byte_buffer rec{4, 0, 16};
+  auto tag = crypto::seal(key(v::k2), crypto::nonce_be64(0), {}, {});
+  rec.insert(rec.end(), tag.begin(), tag.end());
+  auto world = hex(v::s2c_world_0); // sealed at counter 0: now out of order
+  record_reader r{key(v::k2)};
+  auto out = r.feed(rec);
+  BOOST_TEST(!out.error);
+  BOOST_TEST(out.plaintext.empty());
+  BOOST_TEST(r.next_counter() == 1u);
+  BOOST_TEST(r.feed(world).error->code == control_errc::bad_record);
+}
+
 BOOST_AUTO_TEST_CASE(oversized_header_is_fatal) {
   record_reader r{key(v::k2)};
   auto out = r.feed(hex("04 0f fe")); // 3 + 4094 = 4097 bytes on the wire

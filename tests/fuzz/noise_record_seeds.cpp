@@ -11,6 +11,7 @@
 
 #include "control/h2_client.hpp"
 #include "control/record.hpp"
+#include "crypto/aead.hpp"
 #include "tests/control/h2_test_server.hpp"
 #include "tests/support/hex.hpp"
 
@@ -67,6 +68,14 @@ int main(int argc, char** argv) {
   write(dir, "records_early_h2.bin", 0, std::get<byte_buffer>(w.seal(plain)));
   record_writer w2{crypto::key32{k2}};
   write(dir, "records_h2_chunk7.bin", 7, std::get<byte_buffer>(w2.seal(h2)));
+  // An empty record (only a tag) followed by a real one: our writer never makes the former.
+  byte_buffer empty_then_data{4, 0, 16};
+  auto tag = crypto::seal(crypto::key32{k2}, crypto::nonce_be64(0), {}, {});
+  empty_then_data.insert(empty_then_data.end(), tag.begin(), tag.end());
+  record_writer w3{crypto::key32{k2}, 1};
+  auto rest = std::get<byte_buffer>(w3.seal(h2));
+  empty_then_data.insert(empty_then_data.end(), rest.begin(), rest.end());
+  write(dir, "records_empty_first.bin", 0, empty_then_data);
   write(dir, "plain_early_h2.bin", 0, plain);
   write(dir, "plain_h2_chunk1.bin", 1, h2);
 
