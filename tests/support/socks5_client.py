@@ -21,7 +21,8 @@ Commands (each prints one result line on stdout; exit 0 = the check held, 1 = it
   loop     HOST:PORT COUNT    COUNT sequential echo round trips of --size bytes, one connection
                               each; with --parallel P, P connections at a time (threads)
 
-Options: --proxy HOST:PORT | --unix PATH, --user U (default tsnet), --password P (or
+Options: --proxy HOST:PORT | --unix PATH | --direct (no proxy, for reference numbers of
+download/upload/echo/http/loop), --user U (default tsnet), --password P (or
 --password-file F), --timeout S (per socket operation, default 30), --size N (loop; default 64).
 
 As a library: `import socks5_client; s, rep = socks5_client.connect(...)`.
@@ -165,6 +166,9 @@ class Conn:
 
     def __call__(self, target):
         host, port = split_hostport(target)
+        if self.a.direct:  # no proxy: a reference measurement of the same path
+            s = socket.create_connection((host, port), timeout=self.a.timeout)
+            return s
         s, rep = connect(host, port, self.a.proxy, self.a.unix, self.a.user, self.password,
                          self.a.timeout)
         if rep != 0:
@@ -392,6 +396,8 @@ def main():
     g = ap.add_mutually_exclusive_group(required=True)
     g.add_argument("--proxy", help="HOST:PORT of the SOCKS5 proxy")
     g.add_argument("--unix", help="the proxy's Unix socket")
+    g.add_argument("--direct", action="store_true",
+                   help="no proxy: connect straight to the target (reference numbers)")
     ap.add_argument("--user", default="tsnet")
     ap.add_argument("--password", default="")
     ap.add_argument("--password-file")
