@@ -152,6 +152,12 @@ nlohmann::json status_json(node& n, const loopback_handle& h, caf::actor_system&
     .receive([&](const listener_status& x) { ls = x; }, [](caf::error&) {});
   j["sessions"] = {
     {"in_flight", ls.in_flight}, {"accepted", ls.accepted}, {"peak_in_flight", ls.peak_in_flight}};
+  j["dataplane"] = {{"datagrams_in", s.dataplane.datagrams_in},
+                    {"datagrams_out", s.dataplane.datagrams_out},
+                    {"send_errors", s.dataplane.send_errors},
+                    {"packets_to_stack", s.dataplane.packets_to_stack},
+                    {"packets_from_stack", s.dataplane.packets_from_stack},
+                    {"no_route", s.dataplane.no_route}};
   j["overlay"] = {{"dials", s.overlay.dials},
                   {"dial_failures", s.overlay.dial_failures},
                   {"splices_active", s.overlay.splices_active},
