@@ -171,6 +171,7 @@ def main():
                      "are pessimistic and noisy; the paths shared the same conditions.**" % cores)
     except (ValueError, IndexError):
         pass
+    o.append("tsproxy: %s (%s)." % (meta.get("tsproxy_bin"), meta.get("tsproxy_version")))
     if meta.get("wireproxy_note"):
         o.append("")
         o.append("**wireproxy: %s** (its column is missing)." % meta["wireproxy_note"])
