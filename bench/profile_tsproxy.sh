@@ -11,9 +11,11 @@
 #   --callgraph   record DWARF call graphs (bigger, slower); default is a flat profile
 #   --streams N   parallel downloads per round (default 1)
 #   --delay-ms N  route WireGuard through impair_relay with N ms added round trip
+#   --system-wireguard-go  use the wireguard-go on PATH for the peer, not the pinned one
+#                 bench/run installs into ~/.cache/tsnode/bin (used when present)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-size=256M downloads=2 streams=1 callgraph=0 delay_ms=0
+size=256M downloads=2 streams=1 callgraph=0 delay_ms=0 system_wggo=0
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size) size=$2 && shift ;;
@@ -21,6 +23,7 @@ while [[ $# -gt 0 ]]; do
     --streams) streams=$2 && shift ;;
     --callgraph) callgraph=1 ;;
     --delay-ms) delay_ms=$2 && shift ;;
+    --system-wireguard-go) system_wggo=1 ;;
     -h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//' && exit 0 ;;
     *) echo "profile_tsproxy: unknown option '$1'" >&2 && exit 2 ;;
   esac
@@ -43,6 +46,12 @@ trap 'exit 143' TERM
 
 cp "$ROOT/build/release/tools/tsproxy/tsproxy" "$ROOT/build/release/tests/support/impair_relay" "$RUN/" \
   || { echo "profile_tsproxy: build tsproxy and impair_relay first (release preset)" >&2; exit 1; }
+wggo=${TSNODE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tsnode}/bin/wireguard-go-0.0.20231211
+if ((!system_wggo)) && [[ -x $wggo ]]; then
+  mkdir -p "$RUN/wgbin" && ln -s "$wggo" "$RUN/wgbin/wireguard-go"
+  export PATH=$RUN/wgbin:$PATH
+fi
+echo "peer: $(command -v wireguard-go) -> $(readlink -f "$(command -v wireguard-go)")"
 # shellcheck source=../tests/support/wgpeer.sh
 source "$ROOT/tests/support/wgpeer.sh"
 wgpeer_up --http-size "$size" --log-level error --tun6 none >&2 || exit 1
@@ -112,3 +121,4 @@ if ((callgraph)); then
   perf report -i "$RUN/perf.data" --children --sort symbol --stdio -g none 2>/dev/null \
     | grep -v '^#' | grep -v '^$' | sed 's/ \{2,\}/ /g' | head -40
 fi
+exit 0

@@ -172,6 +172,7 @@ def main():
     except (ValueError, IndexError):
         pass
     o.append("tsproxy: %s (%s)." % (meta.get("tsproxy_bin"), meta.get("tsproxy_version")))
+    o.append("Peer and Go reference client: %s." % meta.get("wireguard_go"))
     if meta.get("wireproxy_note"):
         o.append("")
         o.append("**wireproxy: %s** (its column is missing)." % meta["wireproxy_note"])
