@@ -196,6 +196,12 @@ def main():
         o.append("## %s ms added round-trip delay (impair_relay, %s ms each way)" % (d, num(d) / 2))
         o.append("")
         o.append(table("delay", res, meta, paths, summary))
+        ceil = num(res.get(("delay", "reference", "relay_ceiling_mbps")))
+        if ceil is not None:
+            o.append("")
+            o.append("impair_relay's own ceiling: the Go reference path through a relay with no added "
+                     "delay reached %.1f MB/s (one download); throughput rows near that are bound by "
+                     "the relay, not by the client." % ceil)
     o.append("")
     o.append("## Against the targets")
     o.append("")
