@@ -44,7 +44,7 @@ start_services() {
   rm -f "$ready"
   wgpeer_exec python3 "$support/tcp_services.py" --bind "$WGPEER_TUN_IP4" --echo "$ECHO_PORT" \
     --sink "$SINK_PORT" --source "$SOURCE_PORT" --ready "$ready" \
-    </dev/null >"$T/services.log" 2>&1 &
+    </dev/null >"$T/services.log" 2>&1 3>&- &
   TSP_EXTRA_PIDS+=($!)
   for _ in $(seq 100); do
     [[ -e $ready ]] && break
@@ -109,7 +109,7 @@ black_hole() {
 start_relay() {
   local i
   "$relay_bin" --listen 127.0.0.1:0 --target "$WGPEER_ENDPOINT" --loss 2 --delay 20 --seed 5 \
-    </dev/null >"$T/relay.out" 2>&1 &
+    </dev/null >"$T/relay.out" 2>&1 3>&- &
   relay_pid=$!
   TSP_EXTRA_PIDS+=("$relay_pid")
   for ((i = 0; i < 100; i++)); do
@@ -177,13 +177,13 @@ check black_hole_06 black_hole
 check lossy_setup lossy_setup
 check lossy_rtt lossy_rtt
 check lossy_download_32MiB download "2% loss 20 ms" $LOSSY
-check lossy_upload upload "2% loss 20 ms" $LOSSY_UP --timeout 120
+check lossy_upload upload "2% loss 20 ms" $LOSSY_UP --timeout 240
 check lossy_stop_relay stop_relay
 check stop tsp_stop lossy
 check reference reference
 check teardown_clean teardown_clean
 log "numbers:"
-sed 's/^/    /' "$T/numbers" 2>/dev/null || true
+sed "s/^/$name:   /" "$T/numbers" 2>/dev/null || true
 log "total $((SECONDS - tsp_t0)) s"
 summary
 ((fail == 0))

@@ -11,8 +11,9 @@
 #   tsp_start TAG ARGS...           start `tsproxy ARGS` (stdout/stderr in $T/tsp-TAG.out/.err),
 #                                   wait for its proxy lines; sets TSP_PID, TSP_PORT, TSP_CRED,
 #                                   TSP_URL (ALL_PROXY's value), TSP_HTTP_URL
-#   tsp_stop TAG [MAX_S]            SIGTERM it, wait at most MAX_S (default 15), print and return
-#                                   its exit status (124 when it did not exit: then SIGKILL)
+#   tsp_stop TAG [MAX_S] [SIG]      SIGTERM (or SIG) it, wait at most MAX_S (default 15), print
+#                                   and return its exit status (124 when it did not exit: then
+#                                   SIGKILL)
 #   tsp_status TAG [--json]         `tsproxy status` against TAG's --status-socket
 #   tsp_fds PID / tsp_rss_kib PID   open fds / VmRSS in KiB
 #   tsp_free_port                   a TCP port free on 127.0.0.1 right now
@@ -47,6 +48,7 @@ tsp_init() {
   summary_done=0
   declare -gA TSP_PIDS=() TSP_STATUS_SOCK=()
   TSP_EXTRA_PIDS=() # other background helpers the trap kills
+  TSP_ALL_PIDS=()   # every tsproxy started, also one whose tag was reused
   exec 3>&1         # the summary goes here even when a trap fires inside a redirected check
   trap 'tsp__on_exit $?' EXIT
   tsp_t0=$SECONDS
@@ -60,9 +62,14 @@ summary() {
   echo "$name: $pass passed, $fail failed" >&3
 }
 
-## tsp__kill PID: SIGTERM, wait up to 3 s, SIGKILL; reap.
+## tsp__kill PID: if PID is a child of this shell: SIGTERM, wait up to 3 s, SIGKILL; reap.
 tsp__kill() {
-  local p=$1 i
+  local p=$1 i stat
+  # only our own children: a pid reaped earlier may belong to someone else by now
+  stat=$(cat "/proc/$p/stat" 2>/dev/null) || return 0
+  stat=${stat##*) }
+  set -- $stat
+  [[ ${2:-} == "$$" ]] || return 0
   kill -TERM "$p" 2>/dev/null || return 0
   for ((i = 0; i < 60; i++)); do
     [[ -d /proc/$p ]] && ! grep -q '^State:.*Z' "/proc/$p/status" 2>/dev/null || break
@@ -76,10 +83,7 @@ tsp__kill() {
 tsp__on_exit() {
   local st=$1 tag p
   set +e
-  for tag in "${!TSP_PIDS[@]}"; do
-    [[ -z ${TSP_PIDS[$tag]} ]] || tsp__kill "${TSP_PIDS[$tag]}"
-  done
-  for p in "${TSP_EXTRA_PIDS[@]}"; do tsp__kill "$p"; done
+  for p in "${TSP_ALL_PIDS[@]}" "${TSP_EXTRA_PIDS[@]}"; do tsp__kill "$p"; done
   summary
   if ((st != 0 || fail != 0)) || [[ ${TSP_KEEP_LOGS:-0} == 1 ]]; then
     echo "$name: exit status $st; logs in $T" >&3
@@ -126,11 +130,21 @@ tsp_start() {
     prev=$a
   done
   TSP_STATUS_SOCK[$tag]=$sock
+  if [[ -n ${TSP_PIDS[$tag]:-} ]] && [[ -d /proc/${TSP_PIDS[$tag]} ]]; then
+    echo "tsproxy $tag is still running (pid ${TSP_PIDS[$tag]}): tsp_stop it first"
+    return 1
+  fi
   out=$T/tsp-$tag.out
+  rm -f "$out" # before the fork: the wait below must never see the previous run's lines
   echo "---- $(date +%T.%N) tsproxy $*" >>"$T/tsp-$tag.err"
-  "$bin" "$@" </dev/null >"$out" 2>>"$T/tsp-$tag.err" &
+  # A background job of a non-interactive bash starts with SIGINT ignored, and an ignored signal
+  # never reaches tsproxy's sigwait: restore the default first (exec keeps the pid).
+  python3 -c 'import os, signal, sys
+signal.signal(signal.SIGINT, signal.SIG_DFL)
+os.execv(sys.argv[1], sys.argv[1:])' "$bin" "$@" </dev/null >"$out" 2>>"$T/tsp-$tag.err" 3>&- &
   TSP_PID=$!
   TSP_PIDS[$tag]=$TSP_PID
+  TSP_ALL_PIDS+=("$TSP_PID")
   TSP_PORT="" TSP_CRED="" TSP_URL="" TSP_HTTP_URL=""
   for ((i = 0; i < 200; i++)); do
     if grep -q '^ALL_PROXY=\|^SOCKS5/HTTP proxy on unix:' "$out" 2>/dev/null; then break; fi
@@ -164,15 +178,16 @@ tsp_start() {
   echo "tsproxy $tag pid $TSP_PID: ${TSP_URL:-$line}"
 }
 
-## tsp_stop TAG [MAX_S]: SIGTERM TAG's tsproxy; print and return its exit status.
+## tsp_stop TAG [MAX_S] [SIGNAL]: SIGTERM (or SIGNAL) TAG's tsproxy; print and return its exit
+## status.
 tsp_stop() {
-  local tag=$1 max=${2:-15} pid st=0 i
+  local tag=$1 max=${2:-15} sig=${3:-TERM} pid st=0 i
   pid=${TSP_PIDS[$tag]:-}
   [[ -n $pid ]] || {
     echo "tsproxy $tag is not running"
     return 1
   }
-  kill -TERM "$pid" 2>/dev/null || true
+  kill -"$sig" "$pid" 2>/dev/null || true
   for ((i = 0; i < max * 20; i++)); do
     [[ -d /proc/$pid ]] && ! grep -q '^State:.*Z' "/proc/$pid/status" 2>/dev/null || break
     sleep 0.05

@@ -15,7 +15,7 @@
 #   - --listen-unix: the socket file is 0600 and a SOCKS5 client over it fetches the file;
 #   - SIGTERM while a transfer runs: new connections are refused, the transfer completes byte-
 #     exact within the grace period and tsproxy exits 0 at once; a session outliving the grace
-#     is closed and tsproxy still exits 0 right after the grace;
+#     is closed and tsproxy still exits 0 right after the grace; SIGINT behaves as SIGTERM;
 #   - nothing is left afterwards.
 # Usage (root): bash tsproxy_wg_test.sh PATH/TO/tsproxy    ctest: -L integration, TIMEOUT 180.
 set -euo pipefail
@@ -26,12 +26,13 @@ tsp_init tsproxy_wg 165 "$@"
 # shellcheck source=../support/wgpeer.sh
 source "$support/wgpeer.sh"
 
-## expect_exit2 WHAT PATTERN -- ARGS...: tsproxy ARGS exits 2 (within 10 s) and says PATTERN.
+## expect_exit2 WHAT PATTERN -- ARGS...: tsproxy ARGS exits 2 (within 10 s) and its first line
+## of output says PATTERN (nothing is logged or resolved before the error).
 expect_exit2() {
   local what=$1 pat=$2 out rc=0
   shift 3
   out=$(timeout 10 "$bin" "$@" --status-socket "$T/never.sock" 2>&1 </dev/null) || rc=$?
-  if [[ $rc == 2 ]] && grep -qF -- "$pat" <<<"$out"; then
+  if [[ $rc == 2 ]] && head -n 1 <<<"$out" | grep -qF -- "$pat"; then
     echo "ok   $what: exit 2: $(head -n 1 <<<"$out")"
     return 0
   fi
@@ -168,7 +169,7 @@ while True:
     c, a = s.accept()
     with open(sys.argv[1], "a") as f: f.write("connection from %s:%d\n" % a)
     c.close()
-' "$host_seen" >"$T/host-listener.port" 2>&1 &
+' "$host_seen" >"$T/host-listener.port" 2>&1 3>&- &
   TSP_EXTRA_PIDS+=($!)
   for _ in $(seq 100); do
     host_port=$(head -n 1 "$T/host-listener.port")
@@ -261,14 +262,17 @@ listen_unix() {
 ## sigterm_during_transfer: a rate-limited 8 MiB download runs; SIGTERM; new connections are
 ## refused at once, the download completes byte-exact within the grace and tsproxy exits 0.
 sigterm_during_transfer() {
-  local out=$T/slow.bin cpid pid t0 t_term t_curl t_exit st=0 got rc=0 grace=20
+  local out=$T/slow.bin cpid pid t0 t_term t_curl t_exit st=0 got rc=0 grace=20 n
   tsp_start main "${main_args[@]}" --grace "$grace" || return 1
   pid=$TSP_PID
   t0=${EPOCHREALTIME/./}
   curl -sS --max-time 60 --limit-rate 2M -x "$TSP_URL" -o "$out" \
-    "http://web:$WGPEER_HTTP_PORT/$WGPEER_HTTP_FILE" 2>"$T/slow.err" &
+    "http://web:$WGPEER_HTTP_PORT/$WGPEER_HTTP_FILE" 2>"$T/slow.err" 3>&- &
   cpid=$!
   sleep 1.5
+  n=$(tsp_status main --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessions"]["in_flight"])')
+  echo "sessions in flight at SIGTERM: $n"
+  ((n == 1)) || st=1
   kill -TERM "$pid"
   t_term=${EPOCHREALTIME/./}
   sleep 0.3
@@ -300,7 +304,8 @@ grace_expires() {
   tsp_start main "${main_args[@]}" --grace 1 || return 1
   pid=$TSP_PID
   # hold one session open through the splice, report when the proxy side goes away
-  python3 - "$TSP_PORT" "$TSP_CRED" "web:$WGPEER_HTTP_PORT" "$support" >"$T/held.out" 2>&1 <<'PY' &
+  python3 - "$TSP_PORT" "$TSP_CRED" "web:$WGPEER_HTTP_PORT" "$support" >"$T/held.out" 2>&1 3>&- \
+    <<'PY' &
 import sys, time
 sys.path.insert(0, sys.argv[4])
 import socks5_client as s5
@@ -333,6 +338,16 @@ PY
   ((st == 0 && ms >= 900 && ms < 4000))
 }
 
+## sigint: SIGINT is handled like SIGTERM: stop accepting, exit 0.
+sigint() {
+  tsp_start main "${main_args[@]}" --grace 3 || return 1
+  curl -sS --max-time 20 -x "$TSP_URL" -o /dev/null "http://web:$WGPEER_HTTP_PORT/hello.txt" \
+    || return 1
+  tsp_stop main 8 INT || return 1
+  grep -q 'Interrupt: no new connections' "$T/tsp-main.err" || { echo "no SIGINT log"; return 1; }
+  echo "SIGINT: stopped accepting, exit 0"
+}
+
 wgpeer_up --dir "$T/peer" --http-size 8M >"$T/up.log" 2>&1 || { cat "$T/up.log"; exit 1; }
 wgpeer_client_config "$T/client.conf"
 log "run $WGPEER_SUFFIX: peer $WGPEER_ENDPOINT tunnel $WGPEER_TUN_IP4, logs in $T"
@@ -356,6 +371,7 @@ check credential_reused credential_reused
 check listen_unix listen_unix
 check sigterm_during_transfer sigterm_during_transfer
 check grace_expires grace_expires
+check sigint sigint
 check teardown_clean teardown_clean
 log "total $((SECONDS - tsp_t0)) s"
 summary
