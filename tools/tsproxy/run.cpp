@@ -283,6 +283,14 @@ int run_proxy(const options& o) {
   spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
 
   // -- configuration ------------------------------------------------------------------------
+  // The flags first: a bad --host fails before the config is read and Endpoint names resolved.
+  for (auto& [name, ips] : o.hosts)
+    for (auto& ip : ips)
+      if (!netstack::ip_address::parse(ip)) {
+        std::fprintf(stderr, "tsproxy: --host %s=%s: not an IP address\n", name.c_str(),
+                     ip.c_str());
+        return exit_config;
+      }
   auto loaded = wireguard::load_wg_quick(o.wg_config);
   if (auto* e = std::get_if<wireguard::wg_quick_error>(&loaded)) {
     std::fprintf(stderr, "tsproxy: %s\n", e->to_string().c_str());
@@ -346,13 +354,6 @@ int run_proxy(const options& o) {
     cfg.core.wireguard.peers.push_back(std::move(*pc));
   }
   cfg.hosts = o.hosts;
-  for (auto& [name, ips] : o.hosts)
-    for (auto& ip : ips)
-      if (!netstack::ip_address::parse(ip)) {
-        std::fprintf(stderr, "tsproxy: --host %s=%s: not an IP address\n", name.c_str(),
-                     ip.c_str());
-        return exit_config;
-      }
 
   std::string credential;
   if (o.credential_file) {
