@@ -78,10 +78,10 @@ upload() { # upload TAG BYTES [socks5_client options]
 reference() {
   local out
   wgclient_up --own-key || return 1
-  out=$(wgclient_exec timeout 120 python3 "$support/socks5_client.py" --direct \
+  out=$(wgclient_exec timeout --foreground 120 python3 "$support/socks5_client.py" --direct \
     download "$WGPEER_TUN_IP4:$SOURCE_PORT" "$REF") || { echo "$out"; return 1; }
   record "Go reference path download" "$out"
-  out=$(wgclient_exec timeout 120 python3 "$support/socks5_client.py" --direct \
+  out=$(wgclient_exec timeout --foreground 120 python3 "$support/socks5_client.py" --direct \
     upload "$WGPEER_TUN_IP4:$SINK_PORT" "$REF") || { echo "$out"; return 1; }
   record "Go reference path upload" "$out"
   wgclient_down

@@ -15,7 +15,7 @@ set -euo pipefail
 
 # shellcheck source=tsproxy_test_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/tsproxy_test_lib.sh"
-tsp_init tsproxy_soak 225 "$@"
+tsp_init tsproxy_soak 220 "$@"
 # shellcheck source=../support/wgpeer.sh
 source "$support/wgpeer.sh"
 

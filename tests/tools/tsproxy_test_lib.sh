@@ -2,8 +2,11 @@
 # tests/tools/tsproxy_test_lib.sh: what the tsproxy integration tests share (sourced by
 # tests/tools/tsproxy_*_test.sh). The peer comes from tests/support/wgpeer.sh.
 #
-#   tsp_init NAME DEADLINE_S "$@"   re-exec the test under `timeout` (SIGTERM at the deadline,
-#                                   so the traps still tear down), check the tsproxy binary
+#   tsp_init NAME DEADLINE_S "$@"   re-exec the test under `timeout` (SIGTERM to the process
+#                                   group at the deadline, so the traps still tear down; SIGKILL
+#                                   15 s later: keep DEADLINE_S + 15 below ctest's TIMEOUT, and
+#                                   give any inner `timeout` --foreground, or its command stays
+#                                   out of the group), check the tsproxy binary
 #                                   ($1), make $T, set up counters, fd 3 and the EXIT trap;
 #                                   call it first, before wgpeer_up (whose trap chains ours)
 #   check NAME CMD...               run CMD with its output in $T/NAME.log, count it, print
@@ -31,7 +34,7 @@ tsp_init() {
   var=TSP_DEADLINE_${name^^}
   if [[ -z ${!var:-} ]]; then
     export "$var=$deadline"
-    exec timeout -k 10 "$deadline" bash "$0" "$@"
+    exec timeout -k 15 "$deadline" bash "$0" "$@"
   fi
   here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
   support=$here/../support
@@ -209,7 +212,7 @@ tsp_stop() {
 tsp_status() {
   local tag=$1
   shift
-  timeout 10 "$bin" status "$@" --status-socket "${TSP_STATUS_SOCK[$tag]}"
+  timeout --foreground 10 "$bin" status "$@" --status-socket "${TSP_STATUS_SOCK[$tag]}"
 }
 
 ## tsp_fds PID: the number of open file descriptors of PID.
@@ -225,7 +228,7 @@ tsp_free_port() {
 
 ## socks CMD...: tests/support/socks5_client.py against $TSP_PORT with $TSP_CRED.
 socks() {
-  timeout 600 python3 "$support/socks5_client.py" --proxy "127.0.0.1:$TSP_PORT" \
+  timeout --foreground 600 python3 "$support/socks5_client.py" --proxy "127.0.0.1:$TSP_PORT" \
     --password "$TSP_CRED" "$@"
 }
 

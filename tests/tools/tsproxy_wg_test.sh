@@ -22,7 +22,7 @@ set -euo pipefail
 
 # shellcheck source=tsproxy_test_lib.sh
 source "$(dirname "${BASH_SOURCE[0]}")/tsproxy_test_lib.sh"
-tsp_init tsproxy_wg 165 "$@"
+tsp_init tsproxy_wg 160 "$@"
 # shellcheck source=../support/wgpeer.sh
 source "$support/wgpeer.sh"
 
@@ -31,7 +31,7 @@ source "$support/wgpeer.sh"
 expect_exit2() {
   local what=$1 pat=$2 out rc=0
   shift 3
-  out=$(timeout 10 "$bin" "$@" --status-socket "$T/never.sock" 2>&1 </dev/null) || rc=$?
+  out=$(timeout --foreground 10 "$bin" "$@" --status-socket "$T/never.sock" 2>&1 </dev/null) || rc=$?
   if [[ $rc == 2 ]] && head -n 1 <<<"$out" | grep -qF -- "$pat"; then
     echo "ok   $what: exit 2: $(head -n 1 <<<"$out")"
     return 0
@@ -328,7 +328,7 @@ PY
   t_term=${EPOCHREALTIME/./}
   tsp_stop main 10 || st=1
   t_exit=${EPOCHREALTIME/./}
-  timeout 5 tail --pid="$hpid" -f /dev/null || { echo "the held client saw no end"; st=1; }
+  timeout --foreground 5 tail --pid="$hpid" -f /dev/null || { echo "the held client saw no end"; st=1; }
   wait "$hpid" || st=1
   cat "$T/held.out"
   ms=$(((t_exit - t_term) / 1000))
