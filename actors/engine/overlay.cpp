@@ -127,13 +127,20 @@ void overlay::dial(const netstack::endpoint_address& to, std::chrono::millisecon
   kick();
 }
 
-void overlay::finish_pending(std::uint64_t id, dial_outcome outcome) {
+std::shared_ptr<overlay::pending> overlay::take_pending(std::uint64_t id) {
   auto it = pending_.find(id);
   if (it == pending_.end())
-    return;
+    return nullptr;
   auto p = it->second;
   pending_.erase(it);
   p->timer.cancel();
+  return p;
+}
+
+void overlay::finish_pending(std::uint64_t id, dial_outcome outcome) {
+  auto p = take_pending(id);
+  if (!p)
+    return;
   if (p->conn) {
     p->conn->set_handler(nullptr);
     p->conn->abort();
@@ -154,9 +161,7 @@ bool overlay::splice_with(std::uint64_t id, int fd, std::vector<std::uint8_t> le
     ::close(fd);
     return false;
   }
-  auto p = it->second;
-  pending_.erase(it);
-  p->timer.cancel();
+  auto p = take_pending(id);
   auto s = std::make_shared<splice>(
     io_, std::move(p->conn), fd, std::move(leftover), [this] { kick(); },
     [this, id, done = std::move(done)](const splice_result& r) {
@@ -175,12 +180,9 @@ bool overlay::splice_with(std::uint64_t id, int fd, std::vector<std::uint8_t> le
 }
 
 void overlay::close(std::uint64_t id) {
-  auto it = pending_.find(id);
-  if (it == pending_.end())
+  auto p = take_pending(id);
+  if (!p)
     return;
-  auto p = it->second;
-  pending_.erase(it);
-  p->timer.cancel();
   if (p->conn) {
     p->conn->set_handler(nullptr);
     p->conn->close();

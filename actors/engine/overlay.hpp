@@ -75,6 +75,8 @@ public:
 
 private:
   struct pending;
+  /// Removes a pending connection from the table and stops its timer; nullptr if unknown.
+  std::shared_ptr<pending> take_pending(std::uint64_t id);
   void handle_icmp_unreachable(std::span<const std::uint8_t> packet);
   void finish_pending(std::uint64_t id, dial_outcome outcome);
 
