@@ -259,15 +259,17 @@ listen_unix() {
   ((st == 0)) && echo "unix socket 0600: SOCKS5 over it fetched the file byte-exact"
 }
 
-## sigterm_during_transfer: a rate-limited 8 MiB download runs; SIGTERM; new connections are
-## refused at once, the download completes byte-exact within the grace and tsproxy exits 0.
+## sigterm_during_transfer: a rate-limited 32 MiB download runs (more than the socket buffers
+## on the way hold, so its session is still in flight inside tsproxy); SIGTERM; new connections
+## are refused at once, the download completes byte-exact within the grace and tsproxy exits 0
+## right after it.
 sigterm_during_transfer() {
   local out=$T/slow.bin cpid pid t0 t_term t_curl t_exit st=0 got rc=0 grace=20 n
   tsp_start main "${main_args[@]}" --grace "$grace" || return 1
   pid=$TSP_PID
   t0=${EPOCHREALTIME/./}
-  curl -sS --max-time 60 --limit-rate 2M -x "$TSP_URL" -o "$out" \
-    "http://web:$WGPEER_HTTP_PORT/$WGPEER_HTTP_FILE" 2>"$T/slow.err" 3>&- &
+  curl -sS --max-time 60 --limit-rate 4M -x "$TSP_URL" -o "$out" \
+    "http://web:$WGPEER_HTTP_PORT/big.bin" 2>"$T/slow.err" 3>&- &
   cpid=$!
   sleep 1.5
   n=$(tsp_status main --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sessions"]["in_flight"])')
@@ -288,10 +290,10 @@ sigterm_during_transfer() {
   t_exit=${EPOCHREALTIME/./}
   got=$(sha256sum "$out" | cut -d' ' -f1)
   rm -f "$out"
-  echo "curl exit $rc, sha256 $got (want $WGPEER_HTTP_SHA256)"
+  echo "curl exit $rc, sha256 $got (want $big_sha256)"
   echo "SIGTERM at $(((t_term - t0) / 1000)) ms; transfer done $(((t_curl - t_term) / 1000)) ms" \
     "after it; tsproxy exited $(((t_exit - t_curl) / 1000)) ms after the transfer"
-  [[ $rc == 0 && $got == "$WGPEER_HTTP_SHA256" ]] || st=1
+  [[ $rc == 0 && $got == "$big_sha256" ]] || st=1
   # it finished within the grace, and tsproxy did not sit out the rest of the grace
   (((t_exit - t_term) / 1000 < grace * 1000 && (t_exit - t_curl) / 1000 < 1500)) || st=1
   return "$st"
@@ -350,6 +352,8 @@ sigint() {
 
 wgpeer_up --dir "$T/peer" --http-size 8M >"$T/up.log" 2>&1 || { cat "$T/up.log"; exit 1; }
 wgpeer_client_config "$T/client.conf"
+head -c 32M /dev/urandom >"$WGPEER_HTTP_DIR/big.bin"
+big_sha256=$(sha256sum "$WGPEER_HTTP_DIR/big.bin" | cut -d' ' -f1)
 log "run $WGPEER_SUFFIX: peer $WGPEER_ENDPOINT tunnel $WGPEER_TUN_IP4, logs in $T"
 
 listen_port=$(tsp_free_port)
