@@ -12,4 +12,14 @@ std::string_view to_string(resolve_errc x) noexcept {
   return "unknown resolve error";
 }
 
+std::string_view to_string(tailnet_errc x) noexcept {
+  switch (x) {
+    case tailnet_errc::no_such_peer:
+      return "no such node in the tailnet";
+    case tailnet_errc::not_ready:
+      return "no network map yet";
+  }
+  return "unknown tailnet error";
+}
+
 } // namespace tsnode

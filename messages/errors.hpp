@@ -23,7 +23,17 @@ enum class resolve_errc : std::uint8_t {
 /// Returns a short English description of `x`.
 std::string_view to_string(resolve_errc x) noexcept;
 
+/// Why the peer tracker could not answer.
+enum class tailnet_errc : std::uint8_t {
+  no_such_peer = 1, ///< no node of the netmap has that name, address or key
+  not_ready,        ///< no netmap yet and the wait ran out
+};
+
+/// Returns a short English description of `x`.
+std::string_view to_string(tailnet_errc x) noexcept;
+
 } // namespace tsnode
 
 CAF_ERROR_CODE_ENUM(tsnode::resolve_errc, "resolve")
+CAF_ERROR_CODE_ENUM(tsnode::tailnet_errc, "tailnet")
 CAF_ERROR_CODE_ENUM(tsnode::netstack::netstack_errc, "netstack")

@@ -7,6 +7,7 @@
 
 #include "messages/errors.hpp"
 #include "messages/fd_handle.hpp"
+#include "messages/tailnet.hpp"
 #include "messages/types.hpp"
 
 CAF_BEGIN_TYPE_ID_BLOCK(tsnode, caf::first_custom_type_id)
@@ -26,12 +27,20 @@ CAF_BEGIN_TYPE_ID_BLOCK(tsnode, caf::first_custom_type_id)
   CAF_ADD_ATOM(tsnode, tsnode, stop_atom, "stop")
   CAF_ADD_ATOM(tsnode, tsnode, udp_associate_atom, "udpassoc")
   CAF_ADD_ATOM(tsnode, tsnode, udp_release_atom, "udprelease")
+  CAF_ADD_ATOM(tsnode, tsnode, netmap_atom, "netmap")
+  CAF_ADD_ATOM(tsnode, tsnode, lookup_name_atom, "lookupname")
+  CAF_ADD_ATOM(tsnode, tsnode, lookup_ip_atom, "lookupip")
+  CAF_ADD_ATOM(tsnode, tsnode, lookup_key_atom, "lookupkey")
+  CAF_ADD_ATOM(tsnode, tsnode, subscribe_atom, "subscribe")
 
   CAF_ADD_TYPE_ID(tsnode, (tsnode::dial_result))
   CAF_ADD_TYPE_ID(tsnode, (tsnode::splice_summary))
   CAF_ADD_TYPE_ID(tsnode, (tsnode::resolve_result))
   CAF_ADD_TYPE_ID(tsnode, (tsnode::netstack_status))
   CAF_ADD_TYPE_ID(tsnode, (tsnode::udp_relay_info))
+  CAF_ADD_TYPE_ID(tsnode, (tsnode::tailnet_node))
+  CAF_ADD_TYPE_ID(tsnode, (tsnode::tailnet_map))
+  CAF_ADD_TYPE_ID(tsnode, (tsnode::control_status))
 
 CAF_END_TYPE_ID_BLOCK(tsnode)
 
