@@ -1,0 +1,21 @@
+#include "actors/control/policy.hpp"
+
+#include <algorithm>
+
+namespace tsnode::control_policy {
+
+std::chrono::milliseconds reconnect_delay(unsigned failures, std::chrono::milliseconds base,
+                                          std::chrono::milliseconds cap,
+                                          crypto::random_source& rng) {
+  if (failures == 0 || base.count() <= 0)
+    return std::chrono::milliseconds{0};
+  auto d = base;
+  for (unsigned i = 1; i < failures && d < cap; ++i)
+    d *= 2;
+  d = std::min(d, cap);
+  auto half = d.count() / 2;
+  auto span = static_cast<std::uint32_t>(std::min<long long>(d.count() - half, 0xffffffffLL));
+  return std::chrono::milliseconds{half + (span > 0 ? rng.uniform(span + 1) : 0)};
+}
+
+} // namespace tsnode::control_policy
