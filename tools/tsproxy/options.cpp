@@ -7,10 +7,12 @@
 namespace tsnode::tools {
 
 const char* const usage_text
-  = R"(tsproxy - reach WireGuard (and soon tailnet) peers from 127.0.0.1: no root, no TUN
+  = R"(tsproxy - reach tailnet or WireGuard peers from 127.0.0.1: no root, no TUN
 
 USAGE
-  tsproxy --wg-config FILE [options]      run: join the WireGuard network and serve the proxy
+  tsproxy --control-url URL [--authkey KEY] [options]
+                                          run: join a Tailscale/headscale tailnet, serve the proxy
+  tsproxy --wg-config FILE [options]      run: join a plain WireGuard network, serve the proxy
   tsproxy status [--json] [--status-socket PATH]
                                           ask a running tsproxy for peers and counters
   tsproxy --self-check | --version | --help
@@ -19,6 +21,22 @@ Every connection a client makes through the proxy is dialed inside the overlay b
 own userspace TCP/IP stack, never from the host. The proxy speaks SOCKS5 (RFC 1928, user/
 password RFC 1929) and HTTP CONNECT on the same port; the user is `tsnet`, the password a
 random 32-hex credential printed at start (or kept in --credential-file).
+
+TAILNET OPTIONS
+  --control-url URL         the control server, e.g. https://controlplane.tailscale.com or
+                            http://127.0.0.1:8080 for a local headscale (alias --login-server)
+  --authkey KEY             a pre-auth key (also from $TS_AUTHKEY); without one tsproxy logs
+                            the login URL to open in a browser and waits until it is approved
+  --authkey-file PATH       read the pre-auth key from a file (keeps it out of `ps`)
+  --hostname NAME           the node's name in the tailnet (default: this host's name)
+  --state-dir DIR           machine and node keys, kept across restarts so the node keeps its
+                            identity and IPs (default: /var/lib/tsproxy as root, else
+                            $XDG_STATE_HOME/tsproxy or ~/.local/state/tsproxy)
+  --ephemeral               register as an ephemeral node (removed when it goes offline)
+  --up-timeout S            give up (exit 1) if no network map arrived within S seconds
+                            (default 0: wait, e.g. for an interactive login)
+  Peers are found by MagicDNS name (short or full) or tailnet IP; other names fail with SOCKS
+  reply 04, and the host's DNS is never asked.
 
 RUN OPTIONS
   --wg-config FILE          wg-quick configuration: [Interface] PrivateKey|PrivateKeyFile,
@@ -48,7 +66,9 @@ EXIT STATUS
   0 success (also after a clean SIGINT/SIGTERM), 1 a runtime failure (e.g. the port is taken),
   2 a bad command line or configuration.
 
-EXAMPLE
+EXAMPLES
+  tsproxy --login-server http://127.0.0.1:8080 --authkey-file key --hostname proxy
+  curl --socks5-hostname 127.0.0.1:PORT --proxy-user tsnet:CRED http://peer1:8080/
   tsproxy --wg-config wg0.conf --host web=10.99.0.2
   curl --socks5-hostname 127.0.0.1:PORT --proxy-user tsnet:CRED http://web:8080/
 )";
@@ -74,6 +94,18 @@ std::string default_status_socket() {
   if (::geteuid() == 0)
     return "/run/tsproxy.sock";
   return "/tmp/tsproxy-" + std::to_string(::geteuid()) + ".sock";
+}
+
+std::string default_state_dir() {
+  if (auto* d = std::getenv("STATE_DIRECTORY"); d && *d)
+    return d;
+  if (::geteuid() == 0)
+    return "/var/lib/tsproxy";
+  if (auto* x = std::getenv("XDG_STATE_HOME"); x && *x)
+    return std::string{x} + "/tsproxy";
+  if (auto* h = std::getenv("HOME"); h && *h)
+    return std::string{h} + "/.local/state/tsproxy";
+  return "/tmp/tsproxy-state-" + std::to_string(::geteuid());
 }
 
 std::variant<options, std::string> parse_options(const std::vector<std::string>& args) {
@@ -116,6 +148,43 @@ std::variant<options, std::string> parse_options(const std::vector<std::string>&
       if (!take())
         return err;
       o.wg_config = v;
+    } else if (a == "--control-url" || a == "--login-server") {
+      if (!take())
+        return err;
+      if (!(v.starts_with("http://") || v.starts_with("https://")) || v.size() <= 8)
+        return a + " wants an http:// or https:// URL, got '" + v + "'";
+      while (v.size() > 8 && v.back() == '/')
+        v.pop_back();
+      o.control_url = v;
+    } else if (a == "--authkey") {
+      if (!take())
+        return err;
+      if (v.empty())
+        return "--authkey wants a key, got an empty value";
+      o.authkey = v;
+    } else if (a == "--authkey-file") {
+      if (!take())
+        return err;
+      o.authkey_file = v;
+    } else if (a == "--hostname") {
+      if (!take())
+        return err;
+      if (v.empty() || v.size() > 63 || v.find_first_of(" \t/") != std::string::npos)
+        return "--hostname wants a name of 1 to 63 characters without spaces, got '" + v + "'";
+      o.hostname = v;
+    } else if (a == "--state-dir") {
+      if (!take())
+        return err;
+      if (v.empty())
+        return "--state-dir wants a directory";
+      o.state_dir = v;
+    } else if (a == "--ephemeral") {
+      o.ephemeral = true;
+    } else if (a == "--up-timeout") {
+      if (!take())
+        return err;
+      if (!parse_number<int>(v, o.up_timeout_seconds, 0, 86400))
+        return "--up-timeout wants seconds from 0 to 86400, got '" + v + "'";
     } else if (a == "--host") {
       if (!take())
         return err;
@@ -173,8 +242,22 @@ std::variant<options, std::string> parse_options(const std::vector<std::string>&
       return "unknown argument '" + a + "' (see tsproxy --help)";
     }
   }
-  if (o.cmd == command::run && o.wg_config.empty())
-    return "nothing to join: give --wg-config FILE (see tsproxy --help)";
+  if (o.cmd != command::run)
+    return o;
+  if (o.wg_config.empty() && o.control_url.empty())
+    return "nothing to join: give --control-url URL (a tailnet) or --wg-config FILE (see "
+           "tsproxy --help)";
+  if (!o.wg_config.empty() && !o.control_url.empty())
+    return "--wg-config and --control-url exclude each other: one network per tsproxy";
+  if (o.authkey && o.authkey_file)
+    return "--authkey and --authkey-file exclude each other";
+  bool tailnet_flag = o.authkey || o.authkey_file || o.hostname || o.state_dir || o.ephemeral
+                      || o.up_timeout_seconds != 0;
+  if (!o.wg_config.empty() && tailnet_flag)
+    return "--authkey, --authkey-file, --hostname, --state-dir, --ephemeral and --up-timeout "
+           "need --control-url";
+  if (!o.control_url.empty() && !o.hosts.empty())
+    return "--host is for --wg-config; a tailnet's names come from MagicDNS";
   return o;
 }
 

@@ -17,6 +17,14 @@ struct options {
   command cmd = command::run;
   // -- run ----------------------------------------------------------------------------------
   std::string wg_config;
+  // Tailnet mode (instead of --wg-config).
+  std::string control_url;                 ///< --control-url / --login-server
+  std::optional<std::string> authkey;      ///< --authkey (TS_AUTHKEY is read by run)
+  std::optional<std::string> authkey_file; ///< --authkey-file
+  std::optional<std::string> hostname;     ///< default: the host's name
+  std::optional<std::string> state_dir;    ///< default: see default_state_dir()
+  bool ephemeral = false;
+  int up_timeout_seconds = 0; ///< 0: wait for the first netmap without limit
   std::map<std::string, std::vector<std::string>> hosts; ///< --host NAME=IP (repeatable)
   std::string listen_ip = "127.0.0.1";
   std::uint16_t listen_port = 0;
@@ -38,6 +46,10 @@ std::variant<options, std::string> parse_options(const std::vector<std::string>&
 /// Returns the status socket path used when --status-socket is not given:
 /// $XDG_RUNTIME_DIR/tsproxy.sock, else /run/tsproxy.sock for root, else /tmp/tsproxy-UID.sock.
 std::string default_status_socket();
+
+/// Returns the state directory used when --state-dir is not given: $STATE_DIRECTORY (systemd),
+/// else /var/lib/tsproxy for root, else $XDG_STATE_HOME/tsproxy, else ~/.local/state/tsproxy.
+std::string default_state_dir();
 
 /// The --help text.
 extern const char* const usage_text;

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstring>
 #include <fstream>
+#include <future>
 #include <netdb.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -121,7 +122,7 @@ std::string human_bytes(std::uint64_t n) {
 nlohmann::json status_json(node& n, const loopback_handle& h, caf::actor_system& sys) {
   auto s = n.status();
   nlohmann::json j;
-  j["mode"] = "wireguard";
+  j["mode"] = s.tailnet || s.control ? "tailnet" : "wireguard";
   j["listen_port"] = s.listen_port;
   j["addresses"] = s.addresses;
   j["proxy"] = h.address();
@@ -158,6 +159,30 @@ nlohmann::json status_json(node& n, const loopback_handle& h, caf::actor_system&
                     {"packets_to_stack", s.dataplane.packets_to_stack},
                     {"packets_from_stack", s.dataplane.packets_from_stack},
                     {"no_route", s.dataplane.no_route}};
+  if (s.control)
+    j["control"] = {{"state", s.control->state},
+                    {"server_url", s.control->server_url},
+                    {"auth_url", s.control->auth_url},
+                    {"last_error", s.control->last_error},
+                    {"map_streams", s.control->map_streams},
+                    {"map_messages", s.control->map_messages}};
+  if (s.tailnet) {
+    auto node_json = [](const tailnet_node& x) {
+      nlohmann::json nj
+        = {{"name", x.name},           {"hostname", x.hostname}, {"os", x.os},
+           {"addresses", x.addresses}, {"node_key", x.node_key}, {"endpoints", x.endpoints},
+           {"home_derp", x.home_derp}, {"expired", x.expired}};
+      nj["online"] = x.online_known ? nlohmann::json(x.online) : nlohmann::json(nullptr);
+      return nj;
+    };
+    j["tailnet"] = {{"domain", s.tailnet->domain},
+                    {"magic_dns", s.tailnet->magic_dns},
+                    {"generation", s.tailnet->generation},
+                    {"self", node_json(s.tailnet->self)},
+                    {"peers", nlohmann::json::array()}};
+    for (auto& p : s.tailnet->peers)
+      j["tailnet"]["peers"].push_back(node_json(p));
+  }
   j["overlay"] = {{"dials", s.overlay.dials},
                   {"dial_failures", s.overlay.dial_failures},
                   {"splices_active", s.overlay.splices_active},
@@ -166,9 +191,50 @@ nlohmann::json status_json(node& n, const loopback_handle& h, caf::actor_system&
   return j;
 }
 
+/// The tailnet part of `tsproxy status` (text): the self node, then one line per peer.
+std::string tailnet_text(const nlohmann::json& j) {
+  std::string out;
+  auto ips = [](const nlohmann::json& n) {
+    std::string s;
+    for (auto& a : n["addresses"])
+      s += (s.empty() ? "" : ", ") + a.get<std::string>();
+    return s;
+  };
+  auto online = [](const nlohmann::json& n) -> std::string {
+    if (n["online"].is_null())
+      return "-";
+    return n["online"].get<bool>() ? "online" : "offline";
+  };
+  if (j.contains("control")) {
+    auto& c = j["control"];
+    out += "control: " + c["server_url"].get<std::string>() + " (" + c["state"].get<std::string>()
+           + ")";
+    if (!c["auth_url"].get<std::string>().empty())
+      out += " log in at " + c["auth_url"].get<std::string>();
+    if (!c["last_error"].get<std::string>().empty())
+      out += " last error: " + c["last_error"].get<std::string>();
+    out += "\n";
+  }
+  if (!j.contains("tailnet"))
+    return out + "no network map yet\n";
+  auto& t = j["tailnet"];
+  out += "self:    " + t["self"]["name"].get<std::string>() + "  " + ips(t["self"]) + "\n";
+  for (auto& p : t["peers"]) {
+    char line[512];
+    std::snprintf(line, sizeof line, "peer:    %-40s %-45s %s%s\n",
+                  p["name"].get<std::string>().c_str(), ips(p).c_str(), online(p).c_str(),
+                  p["expired"].get<bool>() ? " (key expired)" : "");
+    out += line;
+  }
+  return out;
+}
+
 std::string status_text(const nlohmann::json& j) {
   std::string out;
-  out += "tsproxy: WireGuard mode, UDP port " + std::to_string(j["listen_port"].get<int>());
+  if (j["mode"] == "tailnet")
+    out += tailnet_text(j);
+  out += std::string{"tsproxy: "} + (j["mode"] == "tailnet" ? "tailnet" : "WireGuard")
+         + " mode, UDP port " + std::to_string(j["listen_port"].get<int>());
   out += ", overlay addresses";
   for (auto& a : j["addresses"])
     out += " " + a.get<std::string>();
@@ -274,15 +340,19 @@ public:
   }
 };
 
-} // namespace
+/// A peer whose Endpoint is a name: re-resolved while its handshakes keep failing.
+struct named_peer {
+  wireguard::wg_quick_endpoint endpoint;
+  crypto::node_public public_key;
+  std::optional<crypto::key32> psk;
+  std::vector<wireguard::ip_prefix> allowed_ips;
+  std::uint16_t keepalive = 0;
+  std::optional<wireguard::udp_address> current;
+};
 
-int run_proxy(const options& o) {
-  auto log = spdlog::stderr_color_mt("tsproxy");
-  spdlog::set_default_logger(log);
-  spdlog::set_level(spdlog::level::from_str(o.log_level));
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
-
-  // -- configuration ------------------------------------------------------------------------
+/// Static-WireGuard mode: fills `cfg` from the wg-quick file and --host flags. Returns 0 or the
+/// exit status.
+int static_config(const options& o, node_config& cfg, std::vector<named_peer>& named) {
   // The flags first: a bad --host fails before the config is read and Endpoint names resolved.
   for (auto& [name, ips] : o.hosts)
     for (auto& ip : ips)
@@ -304,17 +374,6 @@ int run_proxy(const options& o) {
                  o.wg_config.c_str());
     return exit_config;
   }
-  /// A peer whose Endpoint is a name: re-resolved while its handshakes keep failing.
-  struct named_peer {
-    wireguard::wg_quick_endpoint endpoint;
-    crypto::node_public public_key;
-    std::optional<crypto::key32> psk;
-    std::vector<wireguard::ip_prefix> allowed_ips;
-    std::uint16_t keepalive = 0;
-    std::optional<wireguard::udp_address> current;
-  };
-  std::vector<named_peer> named;
-  node_config cfg;
   for (auto& a : wg.addresses)
     cfg.core.addresses.push_back(netstack::ip_prefix{to_net(a.address), a.bits});
   auto ep = wireguard::to_endpoint_config(wg);
@@ -355,6 +414,73 @@ int run_proxy(const options& o) {
   }
   cfg.hosts = o.hosts;
 
+  return 0;
+}
+
+/// Reads the auth key: --authkey, --authkey-file, else $TS_AUTHKEY; "" for an interactive login.
+/// Returns false (after saying why) when the file cannot be read.
+bool read_authkey(const options& o, std::string& key) {
+  if (o.authkey) {
+    key = *o.authkey;
+  } else if (o.authkey_file) {
+    std::ifstream in{*o.authkey_file};
+    if (!in || !std::getline(in, key)) {
+      std::fprintf(stderr, "tsproxy: --authkey-file %s: cannot read it: %s\n",
+                   o.authkey_file->c_str(), std::strerror(errno));
+      return false;
+    }
+    while (!key.empty() && (key.back() == '\r' || key.back() == ' ' || key.back() == '\t'))
+      key.pop_back();
+    if (key.empty()) {
+      std::fprintf(stderr, "tsproxy: --authkey-file %s: the file is empty\n",
+                   o.authkey_file->c_str());
+      return false;
+    }
+  } else if (auto* env = std::getenv("TS_AUTHKEY"); env && *env) {
+    key = env;
+  }
+  return true;
+}
+
+/// Tailnet mode: the control server, identity and key. Returns 0 or the exit status.
+int tailnet_config(const options& o, node_config& cfg) {
+  tailnet_options t;
+  t.control_url = o.control_url;
+  t.state_dir = o.state_dir.value_or(default_state_dir());
+  if (o.hostname) {
+    t.hostname = *o.hostname;
+  } else {
+    char host[256] = {};
+    ::gethostname(host, sizeof host - 1);
+    t.hostname = host[0] ? host : "tsproxy";
+  }
+  if (!read_authkey(o, t.auth_key))
+    return exit_config;
+  t.ephemeral = o.ephemeral;
+  t.up_timeout = std::chrono::seconds(o.up_timeout_seconds);
+  // Tailscale's MTU inside the tunnel (tailscale-protocol.md: wgengine's DefaultMTU 1280).
+  cfg.core.wireguard.mtu = 1280;
+  cfg.tailnet = std::move(t);
+  spdlog::info("tailnet mode: control {}, hostname {}, state {}{}", o.control_url,
+               cfg.tailnet->hostname, cfg.tailnet->state_dir.string(),
+               cfg.tailnet->auth_key.empty() ? ", no auth key (interactive login)" : "");
+  return 0;
+}
+
+} // namespace
+
+int run_proxy(const options& o) {
+  auto log = spdlog::stderr_color_mt("tsproxy");
+  spdlog::set_default_logger(log);
+  spdlog::set_level(spdlog::level::from_str(o.log_level));
+  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %v");
+
+  // -- configuration ------------------------------------------------------------------------
+  node_config cfg;
+  std::vector<named_peer> named;
+  if (int rc = o.control_url.empty() ? static_config(o, cfg, named) : tailnet_config(o, cfg))
+    return rc;
+
   std::string credential;
   if (o.credential_file) {
     credential = load_or_create_credential(*o.credential_file);
@@ -369,6 +495,23 @@ int run_proxy(const options& o) {
   sigaddset(&sigs, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &sigs, nullptr);
   std::signal(SIGPIPE, SIG_IGN);
+  // One thread takes the signals from the start: joining a tailnet may wait for a human to log
+  // in, and Ctrl-C must work then too (nothing to tear down yet: the state file is written
+  // atomically). Shared by pointer: the thread outlives an early return.
+  struct signal_watch {
+    std::atomic<bool> up{false};
+    std::promise<int> taken;
+  };
+  auto watch = std::make_shared<signal_watch>();
+  std::thread([watch, sigs] {
+    int sg = 0;
+    sigwait(&sigs, &sg);
+    if (!watch->up.load()) {
+      std::fprintf(stderr, "tsproxy: %s before the node came up: stopping\n", strsignal(sg));
+      std::_Exit(0);
+    }
+    watch->taken.set_value(sg);
+  }).detach();
 
   // -- bring up -------------------------------------------------------------------------------
   tsproxy_config caf_cfg;
@@ -397,6 +540,7 @@ int run_proxy(const options& o) {
       return json ? j.dump(2) + "\n" : status_text(j);
     });
     spdlog::info("status: tsproxy status --status-socket {}", status_path);
+    watch->up = true;
   } catch (const std::invalid_argument& e) {
     std::fprintf(stderr, "tsproxy: %s\n", e.what());
     return exit_config;
@@ -459,8 +603,7 @@ int run_proxy(const options& o) {
   }
 
   // -- run until a signal ---------------------------------------------------------------------
-  int sig = 0;
-  sigwait(&sigs, &sig);
+  int sig = watch->taken.get_future().get();
   stopping = true;
   if (reresolver.joinable())
     reresolver.join();
