@@ -13,7 +13,8 @@
 #                                   PASS/FAIL with its duration and the log's last line
 #   tsp_start TAG ARGS...           start `tsproxy ARGS` (stdout/stderr in $T/tsp-TAG.out/.err),
 #                                   wait for its proxy lines; sets TSP_PID, TSP_PORT, TSP_CRED,
-#                                   TSP_URL (ALL_PROXY's value), TSP_HTTP_URL
+#                                   TSP_URL (ALL_PROXY's value), TSP_HTTP_URL; waits at
+#                                   most TSP_START_WAIT_S seconds (default 10)
 #   tsp_stop TAG [MAX_S] [SIG]      SIGTERM (or SIG) it, wait at most MAX_S (default 15), print
 #                                   and return its exit status (124 when it did not exit: then
 #                                   SIGKILL)
@@ -149,7 +150,9 @@ os.execv(sys.argv[1], sys.argv[1:])' "$bin" "$@" </dev/null >"$out" 2>>"$T/tsp-$
   TSP_PIDS[$tag]=$TSP_PID
   TSP_ALL_PIDS+=("$TSP_PID")
   TSP_PORT="" TSP_CRED="" TSP_URL="" TSP_HTTP_URL=""
-  for ((i = 0; i < 200; i++)); do
+  # TSP_START_WAIT_S: how long to wait for the proxy lines (default 10 s; joining a tailnet
+  # takes a registration and a first netmap).
+  for ((i = 0; i < ${TSP_START_WAIT_S:-10} * 20; i++)); do
     if grep -q '^ALL_PROXY=\|^SOCKS5/HTTP proxy on unix:' "$out" 2>/dev/null; then break; fi
     if [[ ! -d /proc/$TSP_PID ]] || grep -q '^State:.*Z' "/proc/$TSP_PID/status" 2>/dev/null; then
       echo "tsproxy $tag exited early:"
