@@ -57,6 +57,8 @@ set(allowed_tsnode_proxy "^$")
 set(allowed_tsnode_control
   "^(tsnode_crypto|PkgConfig::NGHTTP2|zstd::libzstd_shared|zstd::libzstd_static|nlohmann_json::nlohmann_json)$")
 set(allowed_tsnode_netstack "^(lwip|tsnode_crypto)$")
+# api/ (the embedding interfaces) sits on the actor ring: the node façade and what it needs.
+set(allowed_tsnode_api "^(tsnode_actors|tsnode_wireguard|CAF::core|spdlog::spdlog)$")
 if(EXISTS ${LINKS_FILE})
   file(STRINGS ${LINKS_FILE} link_lines)
   foreach(line IN LISTS link_lines)
