@@ -20,7 +20,7 @@ tsp_init tsproxy_tailnet 220 "$@"
 
 TN=$T/tailnet
 tailnet() { bash "$support/tailnet.sh" "$@"; }
-trap 'tailnet down "$TN" >/dev/null 2>&1; tsp__on_exit $?' EXIT
+trap 'st=$?; tailnet down "$TN" >/dev/null 2>&1; tsp__on_exit $st' EXIT
 
 log "starting headscale and two Go peers"
 tailnet up "$TN" >"$T/tailnet-up.log" 2>&1 || {
@@ -124,8 +124,8 @@ PY
 check peers_in_status peers_in_status
 
 # MagicDNS fails closed for names outside the tailnet (design.md "Failure and bad input").
-check magicdns_fails_closed socks reply "nosuch.example.com:80" --expect 4
-check magicdns_unknown_peer socks reply "peer9.$TAILNET_DOMAIN:80" --expect 4
+check magicdns_fails_closed socks --expect 4 reply "nosuch.example.com:80"
+check magicdns_unknown_peer socks --expect 4 reply "peer9.$TAILNET_DOMAIN:80"
 
 ## map_streams: how many map streams the control actor opened.
 map_streams() { status_json | python3 -c 'import json,sys; print(json.load(sys.stdin)["control"]["map_streams"])'; }
