@@ -76,7 +76,8 @@ install_package() {
   cmake --install "$build" --prefix "$prefix"
   local f
   for f in include/tsnode.h include/tsnode/api/sync_node.hpp include/tsnode/actors/node.hpp \
-    include/tsnode/messages/netstack_actor.hpp include/tsnode/messages/resolver_actor.hpp \
+    include/tsnode/api/tsnode.hpp include/tsnode/messages/netstack_actor.hpp \
+    include/tsnode/messages/resolver_actor.hpp include/tsnode/messages/peer_tracker_actor.hpp \
     lib/libtsnode_api.a lib/libtsnode_actors.a lib/libtsnode_lwip.a \
     lib/cmake/tsnode/tsnodeConfig.cmake lib/cmake/tsnode/tsnodeConfigVersion.cmake \
     lib/pkgconfig/tsnode.pc; do

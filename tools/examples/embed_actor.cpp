@@ -13,10 +13,8 @@
 #include <iostream>
 #include <string>
 
-#include "actors/node.hpp"
-#include "api/wg_config.hpp"
+#include "api/tsnode.hpp" // the node, its typed actor interfaces and their messages
 #include "fetch_actor.hpp"
-#include "messages/type_ids.hpp"
 
 namespace {
 
