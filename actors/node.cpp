@@ -24,6 +24,7 @@ struct node::tailnet_glue {
   engine::node_core_config pending;  ///< the core's settings until the first netmap
   std::promise<void> first;          ///< set when the first netmap started the core
   bool first_done = false;           ///< engine thread only
+  std::string wireguard_key;         ///< "nodekey:…" the engine runs with (engine thread)
 };
 
 namespace {
@@ -89,6 +90,7 @@ void node::start_tailnet(node_config& cfg) {
   glue_ = std::make_shared<tailnet_glue>();
   glue_->pending = std::move(cfg.core);
   glue_->pending.wireguard.private_key = st.keys.node.clone();
+  glue_->wireguard_key = st.keys.node.public_key().to_text();
   glue_->pending.addresses.clear();
   glue_->pending.wireguard.peers.clear();
   auto first = glue_->first.get_future();
@@ -164,6 +166,13 @@ void node::apply_netmap(const tailnet_map& m) {
   }
   if (!core_)
     return;
+  if (!m.self.node_key.empty() && m.self.node_key != glue_->wireguard_key) {
+    // The control actor rotated the node key (expiry, tailscale-protocol.md §3); the endpoint
+    // has no re-key operation yet, so peers reach this node again after a restart.
+    spdlog::error("tailnet: the node key is now {} but WireGuard runs with {}: restart to use it",
+                  m.self.node_key, glue_->wireguard_key);
+    glue_->wireguard_key = m.self.node_key;
+  }
   auto& ep = core_->wg().endpoint();
   auto have = core_->wg().peer_status();
   for (auto& h : have) {
