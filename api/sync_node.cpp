@@ -226,7 +226,7 @@ api_error sync_node::start(sync_config cfg) {
 api_error sync_node::loopback(loopback_info& out) {
   try {
     std::shared_lock lk{mtx_};
-    if (!impl_)
+    if (!impl_ || stopping_)
       return fail(api_errc::bad_state, "loopback: the node is not running (call start first)");
     std::lock_guard plk{impl_->proxy_mtx};
     if (!impl_->proxy)
@@ -255,7 +255,7 @@ api_error sync_node::dial(std::string_view network, std::string_view address, in
       return fail(api_errc::bad_argument,
                   "dial: \"" + std::string{address} + "\": want host:port or [v6]:port");
     std::shared_lock lk{mtx_};
-    if (!impl_)
+    if (!impl_ || stopping_)
       return fail(api_errc::bad_state, "dial: the node is not running (call start first)");
     auto& im = *impl_;
     auto what = "dial " + std::string{address};
@@ -313,7 +313,7 @@ api_error sync_node::resolve(std::string_view name, std::vector<std::string>& ou
     if (name.empty())
       return fail(api_errc::bad_argument, "resolve: empty name");
     std::shared_lock lk{mtx_};
-    if (!impl_)
+    if (!impl_ || stopping_)
       return fail(api_errc::bad_state, "resolve: the node is not running (call start first)");
     caf::scoped_actor self{impl_->sys};
     std::optional<api_error> err;
@@ -332,7 +332,7 @@ api_error sync_node::resolve(std::string_view name, std::vector<std::string>& ou
 api_error sync_node::status(sync_status& out) {
   try {
     std::shared_lock lk{mtx_};
-    if (!impl_)
+    if (!impl_ || stopping_)
       return fail(api_errc::bad_state, "status: the node is not running (call start first)");
     auto s = impl_->n->status();
     out = sync_status{};
@@ -362,8 +362,10 @@ api_error sync_node::status(sync_status& out) {
 
 void sync_node::stop() noexcept {
   try {
+    stopping_ = true; // new calls fail at once; stop waits only for those in progress
     std::unique_lock lk{mtx_};
     impl_.reset();
+    stopping_ = false;
   } catch (...) {
     // std::system_error from the lock: nothing sensible to do in a noexcept stop
   }

@@ -10,6 +10,7 @@
 /// Thread safety: every member function may be called from any thread at any time. start()
 /// and stop() wait for calls in progress (a dial waits at most its timeout).
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -138,7 +139,8 @@ public:
 
 private:
   struct impl;
-  mutable std::shared_mutex mtx_; ///< shared: calls on a running node; unique: start/stop
+  mutable std::shared_mutex mtx_;     ///< shared: calls on a running node; unique: start/stop
+  std::atomic<bool> stopping_{false}; ///< stop() has begun: calls fail instead of queueing
   std::unique_ptr<impl> impl_;
 };
 
