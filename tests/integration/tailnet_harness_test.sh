@@ -194,6 +194,6 @@ if ((fail == 0)); then
   check peer2_to_peer1_ip6 via_socks "[$PEER1_IP6]:$SERVICE_PORT"
   check service_is_peer1s not_on_peer2
   check restart_headscale t_restart
+  check down t_down
 fi
-check down t_down
 ((fail == 0))
