@@ -303,13 +303,17 @@ both_see() { sees peer1 peer2 && sees peer2 peer1; }
 ## would ask the host's resolver: with this, that lookup stays on loopback and fails at once.
 ISOLATE_DNS=()
 isolate_dns() {
-  if [[ $EUID -eq 0 ]] && command -v unshare >/dev/null && command -v mount >/dev/null; then
-    printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$D/resolv.conf"
-    # shellcheck disable=SC2016
-    ISOLATE_DNS=(unshare --mount --propagation private -- sh -c
-      'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$D/resolv.conf")
+  local probe
+  printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' >"$D/resolv.conf"
+  # shellcheck disable=SC2016
+  probe=(unshare --mount --propagation private -- sh -c
+    'mount --bind "$0" /etc/resolv.conf && exec "$@"' "$D/resolv.conf")
+  if [[ $EUID -eq 0 && -e /etc/resolv.conf ]] && command -v unshare >/dev/null &&
+    timeout 5 "${probe[@]}" grep -q '^nameserver 127.0.0.1$' /etc/resolv.conf 2>/dev/null; then
+    ISOLATE_DNS=("${probe[@]}")
   else
-    log "note: not root, so the Go peers' captive-portal probe may ask the host's DNS resolver"
+    log "note: no private mount namespace here (not root?), so the Go peers' captive-portal" \
+      "probe may ask the host's DNS resolver"
   fi
 }
 
