@@ -232,7 +232,8 @@ void on_register_reply(self_ptr self, const control_io::rpc_done& r) {
     st.registered = true;
     st.followup.clear();
     st.status.auth_url.clear();
-    if (st.cfg->keys.old_node) { // the rotation is complete: forget the old key
+    st.status.state = "registering"; // until the first netmap
+    if (st.cfg->keys.old_node) {     // the rotation is complete: forget the old key
       st.cfg->keys.old_node.reset();
       if (!st.cfg->state_dir.empty())
         if (auto err = save_state(st.cfg->state_dir, st.cfg->keys))

@@ -48,6 +48,7 @@ stop_probe() {
 on_exit() {
   local st=$1
   trap - EXIT
+  [[ -n ${hs_pid:-} ]] && kill -CONT "$hs_pid" 2>/dev/null
   stop_probe
   bash "$tailnet" down "$NET" >"$T/down.log" 2>&1 || cat "$T/down.log"
   ((${#failed[@]})) && echo "$name: failed: ${failed[*]}" >&3
@@ -78,12 +79,14 @@ check() {
 }
 
 ## start_probe: control_probe in the background; its output in $T/run<N>.{out,err}.
+## start_probe [ARGS]: control_probe in the background (our state, host and auth key, then
+## ARGS); its output in $T/run<N>.{out,err}.
 start_probe() {
   run=$((run + 1))
   OUT=$T/run$run.out
   ERR=$T/run$run.err
   "$probe" --server "$HEADSCALE_URL" --state "$STATE" --hostname "$HOST" --authkey "$AUTHKEY" \
-    --debug >"$OUT" 2>"$ERR" 3>&- &
+    --debug "$@" >"$OUT" 2>"$ERR" 3>&- &
   probe_pid=$!
 }
 
@@ -120,6 +123,10 @@ elif what == "good":  # the latest netmap (after the first N) has both peers as 
 elif what == "self":  # name, addresses, node key of the latest netmap
     m = maps[-1]["self"]
     print(m["name"], " ".join(m["addresses"]), m["node_key"])
+elif what == "auth_url":
+    print([s["auth_url"] for s in stats if s["auth_url"]][-1])
+elif what == "last_error":
+    print(stats[-1]["last_error"])
 elif what == "peers":
     print(" ".join(f'{p["name"]}={"/".join(p["addresses"])}' for p in maps[-1]["peers"]))
 PY
@@ -242,16 +249,99 @@ t_corrupt_state() {
   echo "corrupt state refused, exit 2, file untouched, still 3 nodes"
 }
 
+t_key_expiry() {
+  local id t0 ip4 ip6 key
+  id=$(python3 -c 'import json,sys; print([n["id"] for n in json.load(open(sys.argv[1])) if n["given_name"] == sys.argv[2]][0])' "$T/nodes.json" "$HOST") || return 1
+  local streams
+  read -r _ streams < <(query status)
+  t0=$(now_ms)
+  "$HEADSCALE_BIN" -c "$HEADSCALE_CONFIG" nodes expire -i "$id" --force || return 1
+  wait_for 30 grep -q "expired; registering the new key" "$ERR" || { echo "no rotation"; return 1; }
+  wait_for 30 streams_at_least $((streams + 1)) || return 1
+  wait_for 10 query good || return 1
+  read -r _ ip4 ip6 key < <(query self)
+  [[ $key != "$FIRST_KEY" && $ip4 == "$FIRST_IP4" && $ip6 == "$FIRST_IP6" ]] ||
+    { echo "after the expiry: $ip4 $ip6 $key (old key $FIRST_KEY)"; return 1; }
+  ! grep -q old_node_key "$STATE/tsnode-state" || { echo "old_node_key left in the state file"; return 1; }
+  nodes_ok 3 || return 1
+  echo "node key rotated $FIRST_KEY -> $key, back on the map stream after $(($(now_ms) - t0)) ms"
+  FIRST_KEY=$key
+}
+
+t_watchdog() {
+  stop_probe || return 1
+  start_probe --keepalive-timeout 6 --connect-timeout 4
+  wait_for 30 query good || return 1
+  wait_for 10 connected || return 1
+  local t0
+  hs_pid=$(cut -d' ' -f1 "$NET/pids/headscale")
+  kill -STOP "$hs_pid" || return 1
+  t0=$(now_ms)
+  wait_for 20 grep -q "reconnecting in .*: no map message for 6.0s" "$ERR" ||
+    { kill -CONT "$hs_pid"; echo "the watchdog did not fire"; return 1; }
+  local fired=$(($(now_ms) - t0))
+  sleep 2
+  kill -CONT "$hs_pid"
+  hs_pid=
+  wait_for 40 streams_at_least 2 || return 1
+  wait_for 10 query good 1 || return 1
+  grep "reconnecting in" "$ERR" | sed 's/^.*control: //'
+  echo "silent stream dropped after $fired ms (timeout 6 s), map stream back after headscale resumed"
+}
+
+t_bad_authkey() {
+  local st
+  timeout 30 "$probe" --server "$HEADSCALE_URL" --state "$T/state-bad" --hostname tsnode-bad \
+    --authkey "hskey-auth-nonsense" >"$T/bad.out" 2>"$T/bad.err" 3>&-
+  st=$?
+  cat "$T/bad.out"
+  ((st == 3)) || { echo "exit status $st, want 3 (failed)"; return 1; }
+  OUT=$T/bad.out
+  [[ $(query status) == "failed "* ]] || return 1
+  query last_error | grep -q "^register: .*auth-key" || return 1
+  grep -q "(not retrying)" "$T/bad.err" || return 1
+  echo "refused: $(query last_error)"
+}
+
+t_interactive() {
+  local saved=$STATE host=$HOST url t0
+  STATE=$T/state-interactive HOST=tsnode-login
+  stop_probe || return 1
+  AUTHKEY_SAVED=$AUTHKEY
+  AUTHKEY=
+  start_probe
+  AUTHKEY=$AUTHKEY_SAVED
+  STATE=$saved
+  wait_for 20 state_is needs_login || { HOST=$host; return 1; }
+  url=$(query auth_url)
+  [[ $url == "$HEADSCALE_URL"/register/* ]] || { HOST=$host; echo "auth_url $url"; return 1; }
+  grep -q "control: to log in, visit $url" "$ERR" || { HOST=$host; return 1; }
+  t0=$(now_ms)
+  "$HEADSCALE_BIN" -c "$HEADSCALE_CONFIG" auth register --auth-id "${url##*/}" --user "$HEADSCALE_USER" ||
+    { HOST=$host; return 1; }
+  export HOST
+  wait_for 30 query good || { HOST=$host; return 1; }
+  wait_for 10 connected || { HOST=$host; return 1; }
+  nodes_ok 4 || { HOST=$host; return 1; }
+  HOST=$host
+  export HOST
+  echo "interactive login: $url approved, netmap after $(($(now_ms) - t0)) ms"
+}
+
 check up t_up
 if ((fail == 0)); then
   # shellcheck source=/dev/null
   . "$NET/env"
   export HOST HEADSCALE_URL TAILNET_DOMAIN PEER1_NAME PEER1_IP4 PEER1_IP6 PEER2_NAME PEER2_IP4 \
-    PEER2_IP6
+    PEER2_IP6 HEADSCALE_USER
   check register t_register
   ((fail == 0)) && check headscale_lists t_headscale_lists
   ((fail == 0)) && check headscale_restart t_headscale_restart
+  ((fail == 0)) && check key_expiry t_key_expiry
   ((fail == 0)) && check own_restart t_own_restart
+  ((fail == 0)) && check watchdog t_watchdog
   check corrupt_state t_corrupt_state
+  check bad_authkey t_bad_authkey
+  check interactive t_interactive
 fi
 ((fail == 0))

@@ -4,6 +4,7 @@
 // SIGINT/SIGTERM end it (exit 0).
 //
 //   control_probe --server URL --state DIR --hostname NAME [--authkey KEY] [--debug]
+//                 [--keepalive-timeout S] [--connect-timeout S]
 //
 // Exit codes: 0 after a signal, 2 bad arguments or an unusable state file (the message says
 // why), 3 the actor gave up (status "failed").
@@ -70,7 +71,7 @@ public:
 int usage(const char* why) {
   std::fprintf(stderr,
                "control_probe: %s\nusage: control_probe --server URL --state DIR --hostname NAME "
-               "[--authkey KEY] [--debug]\n",
+               "[--authkey KEY] [--debug] [--keepalive-timeout S] [--connect-timeout S]\n",
                why);
   return 2;
 }
@@ -78,7 +79,7 @@ int usage(const char* why) {
 } // namespace
 
 int main(int argc, char** argv) {
-  std::string server, state, hostname, authkey;
+  std::string server, state, hostname, authkey, keepalive, connect;
   bool debug = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
@@ -88,12 +89,14 @@ int main(int argc, char** argv) {
       out = argv[++i];
       return true;
     };
-    if (a == "--server"     ? !value(server)
-        : a == "--state"    ? !value(state)
-        : a == "--hostname" ? !value(hostname)
-        : a == "--authkey"  ? !value(authkey)
-        : a == "--debug"    ? (debug = true, false)
-                            : true)
+    if (a == "--server"              ? !value(server)
+        : a == "--state"             ? !value(state)
+        : a == "--hostname"          ? !value(hostname)
+        : a == "--authkey"           ? !value(authkey)
+        : a == "--keepalive-timeout" ? !value(keepalive)
+        : a == "--connect-timeout"   ? !value(connect)
+        : a == "--debug"             ? (debug = true, false)
+                                     : true)
       return usage(("bad argument '" + a + "'").c_str());
   }
   if (server.empty() || state.empty() || hostname.empty())
@@ -133,6 +136,10 @@ int main(int argc, char** argv) {
     cc.auth_key = authkey;
     cc.eng = &eng;
     cc.tracker = caf::actor_cast<peer_tracker_actor>(tracker);
+    if (!keepalive.empty())
+      cc.timing.keepalive_timeout = std::chrono::milliseconds{std::stol(keepalive) * 1000};
+    if (!connect.empty())
+      cc.timing.connect_timeout = std::chrono::milliseconds{std::stol(connect) * 1000};
     auto ctl = spawn_control(sys, std::move(cc));
 
     caf::scoped_actor self{sys};
