@@ -9,6 +9,7 @@
 #include <cstring>
 #include <mutex>
 #include <sys/socket.h>
+#include <thread>
 #include <unistd.h>
 
 #include "actors/node.hpp"
@@ -157,10 +158,12 @@ struct sync_node::impl {
   std::mutex proxy_mtx;
   std::unique_ptr<loopback_handle> proxy;
 
+  std::size_t node_actors = 0; ///< actors running once the node is up, before any proxy
+
   impl(node_config nc, std::chrono::milliseconds dt)
     : n(std::make_unique<node>(sys, std::move(nc)))
     , dial_timeout(dt) {
-    // nop
+    node_actors = sys.registry().running();
   }
 
   ~impl() {
@@ -168,6 +171,14 @@ struct sync_node::impl {
       auto listener = proxy->actor();
       proxy.reset(); // stop accepting
       caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+      // The listener and its sessions post to the engine on their way out: they must be gone
+      // before the node and its engine are (caf-asio.md §6). The actor system is ours alone,
+      // so every actor beyond the node's own is one of them.
+      auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+      while (sys.registry().running() > node_actors && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+      if (sys.registry().running() > node_actors)
+        spdlog::warn("sync_node: loopback sessions still running 5 s after stop");
     }
     n.reset();
   }

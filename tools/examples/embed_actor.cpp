@@ -79,10 +79,13 @@ int run(int argc, char** argv) {
   while (std::getchar() != EOF) {
     // run until end of input
   }
-  // Shutdown (caf-asio.md §6): stop accepting, end the listener, then the node, then `sys`.
+  // Shutdown (caf-asio.md §6): stop accepting and end the listener; it posts to the node's
+  // engine on its way out, so wait until it is down; then the node goes, then `sys`.
   auto listener = proxy->actor();
+  self->monitor(listener);
   proxy.reset();
   caf::anon_send_exit(listener, caf::exit_reason::user_shutdown);
+  self->receive([](const caf::down_msg&) {}, caf::after(std::chrono::seconds(5)) >> [] {});
   return 0;
 }
 
