@@ -139,6 +139,22 @@ void stack::input(std::span<const std::uint8_t> packet) {
   drain_loopback();
 }
 
+void stack::end_batch() {
+  batching_ = false;
+  // Index loop: an event may queue more (a handler's write is output, not input, so it does
+  // not), and forget() nulls entries instead of erasing them.
+  for (std::size_t i = 0; i < deferred_.size(); ++i)
+    if (auto* c = deferred_[i])
+      c->flush_deferred();
+  deferred_.clear();
+}
+
+void stack::forget(tcp_connection* c) noexcept {
+  for (auto& d : deferred_)
+    if (d == c)
+      d = nullptr;
+}
+
 void stack::poll() {
   sys_check_timeouts();
   drain_loopback();

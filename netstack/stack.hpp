@@ -65,6 +65,19 @@ public:
   /// Feeds one IP packet from the tunnel into lwIP. Bad packets are dropped and counted.
   void input(std::span<const std::uint8_t> packet);
 
+  /// Opens an input batch: until end_batch(), the input() of several packets (one receive
+  /// batch of the tunnel) defers the TCP connections' events (readable, writable, remote
+  /// closed) and their acknowledgments. Each connection then gets its events once and at most
+  /// one ACK for the whole batch (instead of an event per segment and an ACK every second
+  /// segment); out-of-order segments are still answered at once (duplicate ACKs with SACK).
+  /// Nesting is not supported; input() outside a batch delivers at once.
+  void begin_batch() noexcept { batching_ = true; }
+  /// Closes the batch: delivers the deferred events, then sends the deferred ACKs that neither
+  /// data nor a window update carried.
+  void end_batch();
+  /// Returns whether an input batch is open.
+  bool batching() const noexcept { return batching_; }
+
   /// Runs due lwIP timers and delivers packets addressed to the node itself.
   void poll();
 
@@ -94,6 +107,10 @@ public:
 
   // -- called by the lwIP glue only -----------------------------------------------------------
   void on_output(std::span<const std::uint8_t> packet);
+  /// Queues `c` for end_batch() (once per batch).
+  void defer(tcp_connection* c) { deferred_.push_back(c); }
+  /// Drops `c` from the deferred queue (it is being destroyed).
+  void forget(tcp_connection* c) noexcept;
 
 private:
   bool is_local(std::span<const std::uint8_t> packet) const noexcept;
@@ -107,6 +124,8 @@ private:
   std::vector<ip_address> local_v4_, local_v6_;
   stack_stats stats_;
   bool draining_ = false;
+  bool batching_ = false;
+  std::vector<tcp_connection*> deferred_; ///< connections with events held for end_batch()
 };
 
 } // namespace tsnode::netstack

@@ -63,6 +63,8 @@ tcp_connection::tcp_connection(stack& owner, ::tcp_pcb* pcb, tcp_handler* h, sta
 }
 
 tcp_connection::~tcp_connection() {
+  if (deferred_ != 0)
+    owner_.forget(this);
   if (pcb_ != nullptr)
     close();
   for (std::size_t i = rx_head_; i < rx_.size(); ++i)
@@ -242,15 +244,55 @@ void tcp_connection::on_lwip_connected() {
   --in_callback_;
 }
 
+bool tcp_connection::defer(std::uint8_t bits) {
+  if (!owner_.batching())
+    return false;
+  if (deferred_ == 0)
+    owner_.defer(this);
+  deferred_ |= bits;
+  return true;
+}
+
+void tcp_connection::flush_deferred() {
+  auto bits = deferred_;
+  deferred_ = 0;
+  // Outside lwIP's callbacks now: a handler may abort() directly.
+  if ((bits & ev_writable) && handler_)
+    handler_->on_writable(*this);
+  if ((bits & ev_readable) && handler_)
+    handler_->on_readable(*this);
+  if ((bits & ev_closed) && handler_)
+    handler_->on_remote_closed(*this);
+  // The batch's one ACK, unless data or a window update (tcp_recved) already carried it.
+  if ((bits & ev_ack) && pcb_ != nullptr && (pcb_->flags & (TF_ACK_DELAY | TF_ACK_NOW)) != 0) {
+    tcp_set_flags(pcb_, TF_ACK_NOW);
+    tcp_output(pcb_);
+  }
+}
+
 void tcp_connection::on_lwip_recv(::pbuf* p) {
+  if (p != nullptr) {
+    rx_.push_back(p); // kept as separate chains: pbuf tot_len is 16-bit
+    rx_bytes_ += p->tot_len;
+  } else {
+    remote_closed_ = true;
+  }
+  std::uint8_t bits = p != nullptr ? ev_readable | ev_ack : ev_closed;
+  if (p != nullptr && pcb_ != nullptr && (pcb_->flags & TF_ACK_NOW) != 0 && owner_.batching()) {
+    // lwIP asks for an ACK every second segment (tcp_ack()); within a batch, hold it as a
+    // delayed ACK (tcp_input's closing tcp_output then sends none): the end of the batch
+    // acknowledges everything the batch brought, at once (also a segment that filled a gap,
+    // which lwIP alone would leave to its 250 ms delayed-ACK timer).
+    tcp_clear_flags(pcb_, TF_ACK_NOW);
+    tcp_set_flags(pcb_, TF_ACK_DELAY);
+  }
+  if (defer(bits))
+    return;
   ++in_callback_;
   if (p == nullptr) {
-    remote_closed_ = true;
     if (handler_)
       handler_->on_remote_closed(*this);
   } else {
-    rx_.push_back(p); // kept as separate chains: pbuf tot_len is 16-bit
-    rx_bytes_ += p->tot_len;
     if (handler_)
       handler_->on_readable(*this);
   }
@@ -258,6 +300,8 @@ void tcp_connection::on_lwip_recv(::pbuf* p) {
 }
 
 void tcp_connection::on_lwip_sent() {
+  if (defer(ev_writable))
+    return;
   ++in_callback_;
   if (handler_)
     handler_->on_writable(*this);

@@ -95,9 +95,15 @@ public:
   void on_lwip_err(std::int8_t err);
   bool take_abort_request() noexcept;
   void remember_addresses();
+  /// Delivers the events and the ACK held during an input batch (stack::end_batch()).
+  void flush_deferred();
 
 private:
   void detach() noexcept;
+  /// Holds event bits for stack::end_batch(); returns false outside a batch.
+  bool defer(std::uint8_t bits);
+
+  enum : std::uint8_t { ev_readable = 1, ev_writable = 2, ev_closed = 4, ev_ack = 8 };
 
   stack& owner_;
   ::tcp_pcb* pcb_;
@@ -111,6 +117,7 @@ private:
   bool write_shut_ = false;
   int in_callback_ = 0;
   bool abort_requested_ = false;
+  std::uint8_t deferred_ = 0; ///< ev_* bits held until the end of the input batch
 };
 
 /// A listening overlay TCP port.

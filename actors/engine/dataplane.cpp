@@ -72,12 +72,13 @@ void big_buffers(asio::ip::udp::socket& s) {
 } // namespace
 
 dataplane::dataplane(asio::io_context& io, dataplane_config cfg, deliver_fn deliver,
-                     event_fn events)
+                     event_fn events, batch_end_fn batch_end)
   : io_(io)
   , rng_(crypto::system_random::instance())
   , ep_(std::move(cfg.private_key), rng_, wireguard::endpoint_config{cfg.mtu})
   , deliver_(std::move(deliver))
   , events_(std::move(events))
+  , batch_end_(std::move(batch_end))
   , sock4_(io)
   , sock6_(io)
   , timer_(io) {
@@ -194,6 +195,8 @@ void dataplane::handle(wireguard::endpoint_result& r) {
     ++stats_.packets_to_stack;
     deliver_(p.bytes);
   }
+  if (!r.to_local.empty() && batch_end_)
+    batch_end_();
 }
 
 void dataplane::queue(const wireguard::outbound_datagram& d) {

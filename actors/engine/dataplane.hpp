@@ -46,10 +46,13 @@ public:
   using deliver_fn = std::function<void(std::span<const std::uint8_t>)>;
   /// Receives handshake events, for logs.
   using event_fn = std::function<void(const wireguard::endpoint_event&)>;
+  /// Called after the packets of one receive batch (one recvmmsg) were delivered.
+  using batch_end_fn = std::function<void()>;
 
   /// Creates the endpoint and binds the sockets. Throws std::system_error when the port
   /// cannot be bound, std::invalid_argument for a bad peer configuration.
-  dataplane(asio::io_context& io, dataplane_config cfg, deliver_fn deliver, event_fn events = {});
+  dataplane(asio::io_context& io, dataplane_config cfg, deliver_fn deliver, event_fn events = {},
+            batch_end_fn batch_end = {});
   ~dataplane();
 
   /// Starts receiving and the timers (keepalives, initial handshakes of keepalive peers).
@@ -82,6 +85,7 @@ private:
   wireguard::allowed_ips routes_;
   deliver_fn deliver_;
   event_fn events_;
+  batch_end_fn batch_end_;
   asio::ip::udp::socket sock4_, sock6_;
   std::uint16_t port_ = 0;
   asio::steady_timer timer_;

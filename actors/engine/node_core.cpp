@@ -12,9 +12,12 @@ node_core::node_core(asio::io_context& io, node_core_config cfg, dataplane::even
         dataplane_->send(p);
     },
     [this](const netstack::ip_address& a) { return dataplane_ && dataplane_->has_route(a); });
+  // One receive batch (recvmmsg) is one input batch of the stack: one host write and at most
+  // one ACK per connection per batch (design.md "The data path").
   dataplane_ = std::make_unique<dataplane>(
-    io, std::move(cfg.wireguard), [this](std::span<const std::uint8_t> p) { overlay_->input(p); },
-    std::move(events));
+    io, std::move(cfg.wireguard),
+    [this](std::span<const std::uint8_t> p) { overlay_->input_batched(p); }, std::move(events),
+    [this] { overlay_->end_batch(); });
 }
 
 node_core::~node_core() {

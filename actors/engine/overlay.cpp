@@ -95,6 +95,20 @@ void overlay::input(std::span<const std::uint8_t> packet) {
   kick();
 }
 
+void overlay::input_batched(std::span<const std::uint8_t> packet) {
+  if (!stack_.batching())
+    stack_.begin_batch();
+  handle_icmp_unreachable(packet);
+  stack_.input(packet);
+}
+
+void overlay::end_batch() {
+  if (!stack_.batching())
+    return;
+  stack_.end_batch();
+  kick();
+}
+
 void overlay::dial(const netstack::endpoint_address& to, std::chrono::milliseconds timeout,
                    std::function<void(dial_outcome)> done) {
   ++stats_.dials;

@@ -48,6 +48,11 @@ public:
 
   /// Feeds a packet from the tunnel into the stack.
   void input(std::span<const std::uint8_t> packet);
+  /// Feeds one packet of a receive batch: connection events and ACKs wait for end_batch(), so
+  /// a splice writes to its host socket once per batch and the peer gets one ACK per batch.
+  void input_batched(std::span<const std::uint8_t> packet);
+  /// Ends the batch input_batched() opened (nothing happens when none is open).
+  void end_batch();
 
   /// Dials `to`; `done` runs exactly once (possibly before dial() returns) with the connection
   /// or the reason it failed. A connection nobody splices within `idle_timeout` is closed.

@@ -299,6 +299,94 @@ BOOST_AUTO_TEST_CASE(writer_is_held_back_by_the_send_buffer) {
   BOOST_CHECK_EQUAL(c->writable(), 0u);
 }
 
+BOOST_AUTO_TEST_CASE(a_batch_gets_one_event_and_one_ack) {
+  recorder r;
+  std::uint32_t our_next = 0;
+  auto c = establish(r, our_next, 1000, true);
+  auto port = c->local().port;
+  std::uint32_t seq = 1001;
+  std::vector<std::uint8_t> chunk(1200, 0x42);
+  sent.clear();
+  net.begin_batch();
+  for (int i = 0; i < 10; ++i) {
+    net.input(build_tcp({peer4, self4, 80, port, seq, our_next, tcp_flags::ack, 65535, {}, chunk}));
+    seq += 1200;
+  }
+  // Inside the batch: the data is queued, but no event ran and no ACK left yet.
+  BOOST_CHECK_EQUAL(c->readable(), 10u * 1200);
+  BOOST_CHECK_EQUAL(r.readable, 0);
+  BOOST_CHECK(sent.empty());
+  net.end_batch();
+  BOOST_CHECK_EQUAL(r.readable, 1);
+  BOOST_REQUIRE_EQUAL(sent.size(), 1u); // one ACK for ten segments
+  auto ack = take_tcp();
+  BOOST_CHECK_EQUAL(ack.ack, seq);
+  BOOST_CHECK(ack.payload.empty());
+}
+
+BOOST_AUTO_TEST_CASE(a_batch_consumed_in_its_event_sends_only_the_window_update) {
+  // A reader that consumes in on_readable (what a splice does): the window update carries the
+  // ACK, and the end of the batch adds no second one.
+  struct reader : recorder {
+    void on_readable(tcp_connection& c) override {
+      recorder::on_readable(c);
+      c.consume(c.readable());
+    }
+  } r;
+  std::uint32_t our_next = 0;
+  auto c = establish(r, our_next, 1000, true);
+  auto port = c->local().port;
+  std::uint32_t seq = 1001;
+  std::vector<std::uint8_t> chunk(1200, 0x42);
+  sent.clear();
+  net.begin_batch();
+  for (int i = 0; i < 10; ++i) {
+    net.input(build_tcp({peer4, self4, 80, port, seq, our_next, tcp_flags::ack, 65535, {}, chunk}));
+    seq += 1200;
+  }
+  net.end_batch();
+  BOOST_CHECK_EQUAL(c->readable(), 0u);
+  BOOST_REQUIRE_EQUAL(sent.size(), 1u);
+  BOOST_CHECK_EQUAL(take_tcp().ack, seq);
+}
+
+BOOST_AUTO_TEST_CASE(a_gap_in_a_batch_is_answered_at_once) {
+  recorder r;
+  std::uint32_t our_next = 0;
+  auto c = establish(r, our_next, 1000, true);
+  auto port = c->local().port;
+  std::vector<std::uint8_t> chunk(1200, 0x42);
+  sent.clear();
+  net.begin_batch();
+  // The first segment is lost: the next one is out of order and needs a duplicate ACK with
+  // SACK now, for the peer's fast retransmit, not at the end of the batch.
+  net.input(
+    build_tcp({peer4, self4, 80, port, 1001 + 1200, our_next, tcp_flags::ack, 65535, {}, chunk}));
+  BOOST_REQUIRE_EQUAL(sent.size(), 1u);
+  BOOST_CHECK_EQUAL(take_tcp().ack, 1001u);
+  net.input(build_tcp({peer4, self4, 80, port, 1001, our_next, tcp_flags::ack, 65535, {}, chunk}));
+  BOOST_CHECK(sent.empty());
+  net.end_batch();
+  BOOST_CHECK_EQUAL(r.readable, 1);
+  BOOST_CHECK_EQUAL(c->readable(), 2u * 1200);
+  // The filled gap is acknowledged at the end of the batch, not by the delayed-ACK timer.
+  BOOST_REQUIRE_EQUAL(sent.size(), 1u);
+  BOOST_CHECK_EQUAL(take_tcp().ack, 1001u + 2 * 1200);
+}
+
+BOOST_AUTO_TEST_CASE(a_connection_destroyed_with_events_pending_is_skipped) {
+  recorder r;
+  std::uint32_t our_next = 0;
+  auto c = establish(r, our_next, 1000, true);
+  auto port = c->local().port;
+  net.begin_batch();
+  net.input(
+    build_tcp({peer4, self4, 80, port, 1001, our_next, tcp_flags::ack, 65535, {}, bytes_of("x")}));
+  c.reset();
+  net.end_batch(); // must not touch the destroyed connection
+  BOOST_CHECK_EQUAL(r.readable, 0);
+}
+
 BOOST_AUTO_TEST_CASE(traffic_to_own_address_loops_back_inside) {
   recorder server_events, client_events;
   std::unique_ptr<tcp_connection> accepted;
