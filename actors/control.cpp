@@ -57,6 +57,9 @@ struct control_state {
   std::string followup;       ///< the AuthURL being waited on
   std::uint64_t rpc_seq = 0;
   std::uint64_t pending_rpc = 0; ///< the register RPC in flight, 0 = none
+  std::uint64_t lite_rpc = 0;    ///< the lite map update in flight, 0 = none
+  int home_derp = 0;             ///< reported as PreferredDERP
+  bool auto_home_derp = false;   ///< chosen from the DERPMap (config said 0)
 
   std::optional<control::map_session> session; ///< the current map stream's netmap
   std::chrono::steady_clock::time_point last_map_message;
@@ -94,7 +97,7 @@ control::hostinfo make_hostinfo(const control_state& st) {
   h.ipn_version = "tsnode-0.1.0";
   h.userspace = true;
   control::net_info ni;
-  ni.preferred_derp = st.cfg->preferred_derp;
+  ni.preferred_derp = st.home_derp;
   h.net = ni;
   return h;
 }
@@ -281,6 +284,38 @@ void publish(self_ptr self) {
     caf::anon_send(st.cfg->tracker, netmap_atom::value, std::move(m));
 }
 
+/// Picks the home DERP region when the config left it to us, and tells the server with a lite
+/// update (Stream false, OmitPeers true; tailscale-protocol.md §4.1): Go peers reach a node
+/// only through its home region (trap #8).
+void update_home_derp(self_ptr self) {
+  auto& st = self->state;
+  if (!st.auto_home_derp || !st.session)
+    return;
+  auto& derp = st.session->current().derp;
+  if (st.home_derp != 0 && derp.regions.count(st.home_derp))
+    return;
+  int home = control_policy::choose_home_derp(derp);
+  if (home == 0 || home == st.home_derp)
+    return;
+  st.home_derp = home;
+  spdlog::info("control: home DERP region {} ({})", home, derp.regions.at(home).region_code);
+  control::map_request r;
+  r.node_key = st.cfg->keys.node.public_key();
+  r.disco_key = st.disco->public_key();
+  r.omit_peers = true;
+  r.info = make_hostinfo(st);
+  auto body = control::to_json(r);
+  if (auto* e = std::get_if<control::control_error>(&body)) {
+    spdlog::warn("control: lite map update: {}", control::to_string(*e));
+    return;
+  }
+  auto id = ++st.rpc_seq;
+  st.lite_rpc = id;
+  st.cfg->eng->post([c = st.conn, id, b = std::move(std::get<std::string>(body))] {
+    c->rpc(id, "/machine/map", b);
+  });
+}
+
 void on_map_message(self_ptr self, const std::string& json) {
   auto& st = self->state;
   if (!st.session)
@@ -309,6 +344,8 @@ void on_map_message(self_ptr self, const std::string& json) {
     spdlog::info("control: map stream up ({} peers, {} after connecting)",
                  st.session->current().peers.size(), seconds_text(took));
   }
+  if (u.what == control::map_update::kind::full || u.derp_changed)
+    update_home_derp(self);
   publish(self);
   // Key expiry (ours): re-register with a new node key and OldNodeKey.
   auto& me = st.session->current().self;
@@ -335,8 +372,14 @@ void on_event(self_ptr self, const control_io::conn_event& ev) {
         else
           send_register(self);
       } else if constexpr (std::is_same_v<T, control_io::rpc_done>) {
-        if (e.id == st.pending_rpc)
+        if (e.id == st.pending_rpc) {
           on_register_reply(self, e);
+        } else if (e.id == st.lite_rpc) {
+          st.lite_rpc = 0;
+          if (!e.error.empty() || e.status != 200)
+            spdlog::warn("control: lite map update: {}",
+                         e.error.empty() ? "HTTP " + std::to_string(e.status) : e.error);
+        }
       } else if constexpr (std::is_same_v<T, control_io::map_message>) {
         on_map_message(self, e.json);
       } else if constexpr (std::is_same_v<T, control_io::map_closed>) {
@@ -371,6 +414,8 @@ control_impl_actor::behavior_type control_actor_fn(self_ptr self,
   st.disco = st.cfg->disco ? std::move(st.cfg->disco)
                            : std::optional{crypto::disco_private::generate(*st.rng)};
   st.send_auth_key = st.cfg->new_identity && !st.cfg->auth_key.empty();
+  st.home_derp = st.cfg->preferred_derp;
+  st.auto_home_derp = st.cfg->preferred_derp == 0;
   st.status.server_url = st.cfg->server_url;
   st.status.state = "starting";
   if (auto u = control_io::parse_server_url(st.cfg->server_url); !u) {

@@ -61,9 +61,11 @@ struct control_config {
   /// The disco key: fresh each start (crypto::disco_private::generate). nullopt: the actor makes
   /// one. MapRequest.DiscoKey must be non-zero (trap #7).
   std::optional<crypto::disco_private> disco;
-  std::string hostname;   ///< Hostinfo.Hostname: headscale names the node after it
-  std::string auth_key;   ///< pre-auth key; "" = interactive login (AuthURL)
-  int preferred_derp = 0; ///< Hostinfo.NetInfo.PreferredDERP (trap #8); 0 = none yet
+  std::string hostname; ///< Hostinfo.Hostname: headscale names the node after it
+  std::string auth_key; ///< pre-auth key; "" = interactive login (AuthURL)
+  /// Hostinfo.NetInfo.PreferredDERP (trap #8). 0: the actor picks the lowest usable region of
+  /// the DERPMap (control_policy::choose_home_derp) and reports it with a lite map update.
+  int preferred_derp = 0;
   bool ephemeral = false; ///< RegisterRequest.Ephemeral
   /// The engine whose io_context runs the connection; it must outlive the actor.
   engine::engine* eng = nullptr;

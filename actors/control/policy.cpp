@@ -18,4 +18,11 @@ std::chrono::milliseconds reconnect_delay(unsigned failures, std::chrono::millis
   return std::chrono::milliseconds{half + (span > 0 ? rng.uniform(span + 1) : 0)};
 }
 
+int choose_home_derp(const control::derp_map& derp) {
+  for (auto& [id, r] : derp.regions) // std::map: lowest ID first
+    if (id > 0 && !r.avoid && !r.no_measure_no_home && !r.nodes.empty())
+      return id;
+  return 0;
+}
+
 } // namespace tsnode::control_policy

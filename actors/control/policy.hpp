@@ -6,6 +6,7 @@
 
 #include <chrono>
 
+#include "control/netmap.hpp"
 #include "crypto/random.hpp"
 
 namespace tsnode::control_policy {
@@ -24,5 +25,11 @@ constexpr bool stream_silent(std::chrono::steady_clock::time_point last,
                              std::chrono::milliseconds timeout) noexcept {
   return now - last >= timeout;
 }
+
+/// Returns the home DERP region to report as Hostinfo.NetInfo.PreferredDERP (trap #8) when the
+/// node was given none: the lowest region ID that has nodes and is neither `Avoid` nor
+/// `NoMeasureNoHome`; 0 when there is none. (Go measures latencies and takes the fastest; with
+/// no DERP client of its own yet, the node takes a stable choice every node would agree on.)
+int choose_home_derp(const control::derp_map& derp);
 
 } // namespace tsnode::control_policy

@@ -123,6 +123,8 @@ elif what == "good":  # the latest netmap (after the first N) has both peers as 
 elif what == "self":  # name, addresses, node key of the latest netmap
     m = maps[-1]["self"]
     print(m["name"], " ".join(m["addresses"]), m["node_key"])
+elif what == "home_derp":  # our home region as the server reports it
+    print(maps[-1]["self"]["home_derp"])
 elif what == "auth_url":
     print([s["auth_url"] for s in stats if s["auth_url"]][-1])
 elif what == "last_error":
@@ -167,6 +169,7 @@ PY
 
 state_is() { [[ $(query status) == "$1 "* ]]; }
 connected() { state_is connected; }
+home_derp_is() { [[ $(query home_derp) == "$1" ]]; }
 streams_at_least() {
   local s
   local n; read -r s n < <(query status)
@@ -185,10 +188,12 @@ t_register() {
   wait_for 10 connected || return 1
   grep -q "control: registered as $HOST.$TAILNET_DOMAIN" "$ERR" || { echo "no 'registered as' log"; return 1; }
   grep -q "control: map stream up" "$ERR" || { echo "no 'map stream up' log"; return 1; }
+  wait_for 10 home_derp_is "$DERP_REGION_ID" || { echo "home DERP $(query home_derp)"; return 1; }
+  grep -q "control: home DERP region $DERP_REGION_ID" "$ERR" || return 1
   read -r FIRST_NAME FIRST_IP4 FIRST_IP6 FIRST_KEY < <(query self)
   [[ $FIRST_IP4 == 100.* && $FIRST_IP6 == fd7a:* ]] || { echo "addresses: $FIRST_IP4 $FIRST_IP6"; return 1; }
   echo "$(query peers)"
-  echo "registered as $FIRST_NAME $FIRST_IP4 $FIRST_IP6; netmap with both peers after $REG_MS ms"
+  echo "registered as $FIRST_NAME $FIRST_IP4 $FIRST_IP6, home DERP $DERP_REGION_ID; netmap with both peers after $REG_MS ms"
 }
 
 t_headscale_lists() { nodes_ok 3; }

@@ -153,6 +153,22 @@ BOOST_AUTO_TEST_CASE(watchdog_fires_after_the_keepalive_timeout) {
   BOOST_TEST(control_policy::stream_silent(t0, t0 + 600s, 120s));
 }
 
+BOOST_AUTO_TEST_CASE(home_derp_is_the_lowest_usable_region) {
+  control::derp_map m;
+  BOOST_TEST(control_policy::choose_home_derp(m) == 0);
+  control::derp_region r;
+  r.nodes.push_back(control::derp_node{});
+  m.regions[999] = r;
+  m.regions[5] = r;
+  m.regions[5].avoid = true;
+  m.regions[7] = r;
+  m.regions[7].no_measure_no_home = true;
+  m.regions[9] = control::derp_region{}; // no nodes
+  BOOST_TEST(control_policy::choose_home_derp(m) == 999);
+  m.regions[900] = r;
+  BOOST_TEST(control_policy::choose_home_derp(m) == 900);
+}
+
 BOOST_AUTO_TEST_CASE(control_urls) {
   auto a = control_io::parse_server_url("http://127.0.0.1:8080");
   BOOST_REQUIRE(a);
