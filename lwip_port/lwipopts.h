@@ -39,13 +39,16 @@
 #define LWIP_NETIF_TX_SINGLE_PBUF 1
 #define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
 
-/* -- TCP: 1 MiB windows, scale 6, SACK-out ----------------------------------------------- */
+/* -- TCP: 4 MiB receive window, 1 MiB send buffer, scale 6, SACK-out -------------------- */
 #define TCP_LISTEN_BACKLOG 1
 #define LWIP_TCP_KEEPALIVE 1
 #define TCP_MSS 1380 /* upper bound (MTU 1420 - 40); the effective MSS follows the netif MTU */
 #define LWIP_WND_SCALE 1
 #define TCP_RCV_SCALE 6 /* window up to 0xFFFF << 6 = 4 MiB */
-#define TCP_WND (1024 * 1024)
+/* The largest window scale 6 can announce (0xFFFF << 6, rounded down to 64 KiB): enough for
+ * ~100 MB/s at 40 ms round trip. It costs nothing while idle: pbufs exist only for data that
+ * arrived and was not yet written to the client (a reader that stops holds at most this). */
+#define TCP_WND (4 * 1024 * 1024 - 64 * 1024)
 #define TCP_SND_BUF (1024 * 1024)
 #define TCP_SND_QUEUELEN ((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
 #define TCP_SNDLOWAT (0xFFFF - 4 * TCP_MSS - 1) /* required once TCP_SND_BUF > 64 KiB */

@@ -40,7 +40,7 @@ void err_trampoline(void* arg, err_t err) {
     c->on_lwip_err(err);
 }
 
-/// Calls tcp_recved in u16-sized steps: windows are larger than 64 KiB (TCP_WND = 1 MiB).
+/// Calls tcp_recved in u16-sized steps: windows are larger than 64 KiB (TCP_WND ~ 4 MiB).
 void reopen_window(struct tcp_pcb* pcb, std::size_t n) {
   while (n > 0) {
     auto step = static_cast<u16_t>(std::min<std::size_t>(n, 0xFFFF));

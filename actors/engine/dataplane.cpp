@@ -58,7 +58,8 @@ wireguard::ip_address to_wg(const netstack::ip_address& a) {
               : wireguard::ip_address::v4_from(a.bytes.data());
 }
 
-/// Large socket buffers: a burst of a 1 MiB TCP window must not overflow the kernel's queue.
+/// Large socket buffers: a burst of a full TCP window (lwIP's TCP_WND, ~4 MiB) must not overflow
+/// the kernel's queue.
 void big_buffers(asio::ip::udp::socket& s) {
   int size = 8 * 1024 * 1024;
   int fd = s.native_handle();
