@@ -63,7 +63,7 @@ struct control_state {
 
   std::optional<control::map_session> session; ///< the current map stream's netmap
   std::chrono::steady_clock::time_point last_map_message;
-  bool announced = false;       ///< "registered as" logged
+  bool announced = false;       ///< "registered as" logged since the last registration
   std::uint64_t generation = 0; ///< of the netmaps published
   unsigned failures = 0;        ///< consecutive failed attempts (backoff exponent)
 
@@ -236,6 +236,7 @@ void on_register_reply(self_ptr self, const control_io::rpc_done& r) {
     st.followup.clear();
     st.status.auth_url.clear();
     st.status.state = "registering"; // until the first netmap
+    st.announced = false;            // "registered as" with the first netmap
     if (st.cfg->keys.old_node) {     // the rotation is complete: forget the old key
       st.cfg->keys.old_node.reset();
       if (!st.cfg->state_dir.empty())
@@ -383,6 +384,10 @@ void on_event(self_ptr self, const control_io::conn_event& ev) {
       } else if constexpr (std::is_same_v<T, control_io::map_message>) {
         on_map_message(self, e.json);
       } else if constexpr (std::is_same_v<T, control_io::map_closed>) {
+        // A refused map request (headscale: the node was deleted, or its key is unknown) is
+        // answered by registering again on the next connection.
+        if (e.status >= 400 && e.status < 500)
+          st.registered = false;
         retry(self, e.why);
       } else if constexpr (std::is_same_v<T, control_io::conn_down>) {
         retry(self, e.why);

@@ -472,7 +472,7 @@ void connection::handle_h2_events() {
         if (r.error) {
           h2_->cancel(d->stream);
           streams_.erase(i);
-          emit(map_closed{"map stream: " + control::to_string(*r.error)});
+          emit(map_closed{"map stream: " + control::to_string(*r.error), 200});
         }
       } else {
         std::size_t cap = s.is_map || s.status != 200 ? max_error_body : s.max_body;
@@ -505,7 +505,7 @@ void connection::handle_h2_events() {
           why = "the server ended the map stream";
         else
           why = "the map stream was reset (HTTP/2 error " + std::to_string(end->error_code) + ")";
-        emit(map_closed{std::move(why)});
+        emit(map_closed{std::move(why), s.status});
       } else {
         rpc_done r{s.rpc_id, s.status, std::move(s.body), std::move(s.retry_after), {}};
         if (!end->complete)

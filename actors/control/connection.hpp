@@ -72,6 +72,7 @@ struct map_message {
 /// The map stream ended (the server ended it, reset it, answered non-200, or its framing broke).
 struct map_closed {
   std::string why;
+  int status = 0; ///< the HTTP status of the map answer (0: none came)
 };
 /// The connection failed or closed; nothing more comes from it.
 struct conn_down {

@@ -5,9 +5,14 @@
 # Checks: it registers with the pre-auth key and headscale lists it online under the chosen
 # hostname; its netmap holds peer1 and peer2 with their MagicDNS names and IPs; when headscale
 # stops it notices and backs off, and when headscale comes back the map stream reconnects with
-# the same IPs; after its own restart it keeps its identity (same node key and IPs, still exactly
-# 3 nodes in headscale); a corrupt state file is refused with a clear error and exit code 2, and
-# is left untouched.
+# the same IPs; `headscale nodes expire` makes it rotate its node key (same node, same IPs); after
+# its own restart it keeps its identity (same node key and IPs, still exactly 3 nodes in
+# headscale); a map stream silent for longer than the keep-alive timeout (headscale stopped with
+# SIGSTOP) is dropped and reconnected; `headscale nodes delete` makes it register again (same
+# node key) at its next reconnect (headscale keeps a deleted node's stream open, so this runs with
+# the watchdog step's 6 s keep-alive timeout); a corrupt state file is refused with a clear error and exit code 2, and is left
+# untouched; a bad auth key ends in state "failed" with headscale's words (HTTP 200 with Error);
+# without an auth key it shows the AuthURL and waits until `headscale auth register` approves it.
 # Usage: bash control_live_test.sh PATH/TO/control_probe   ctest: -L integration, TIMEOUT 240.
 set -uo pipefail
 
@@ -294,6 +299,24 @@ t_watchdog() {
   echo "silent stream dropped after $fired ms (timeout 6 s), map stream back after headscale resumed"
 }
 
+t_node_deleted() {
+  local id t0 ip4 ip6 key before
+  "$HEADSCALE_BIN" -c "$HEADSCALE_CONFIG" nodes list -o json >"$T/nodes.json" || return 1
+  id=$(python3 -c 'import json,sys; print([n["id"] for n in json.load(open(sys.argv[1])) if n["given_name"] == sys.argv[2]][0])' "$T/nodes.json" "$HOST") || return 1
+  before=$(grep -c "control: registered as" "$ERR")
+  t0=$(now_ms)
+  "$HEADSCALE_BIN" -c "$HEADSCALE_CONFIG" nodes delete -i "$id" --force || return 1
+  wait_for 60 bash -c '(($(grep -c "control: registered as" "$1") > $2))' _ "$ERR" "$before" ||
+    { tail -20 "$ERR"; return 1; }
+  wait_for 20 connected || return 1
+  wait_for 10 query good || return 1
+  read -r _ ip4 ip6 key < <(query self)
+  [[ $key == "$FIRST_KEY" ]] || { echo "node key changed: $key"; return 1; }
+  nodes_ok 3 || return 1
+  grep "reconnecting in" "$ERR" | tail -2 | sed 's/^.*control: //'
+  echo "deleted node $id came back as $ip4 $ip6 after $(($(now_ms) - t0)) ms, same node key"
+}
+
 t_bad_authkey() {
   local st
   timeout 30 "$probe" --server "$HEADSCALE_URL" --state "$T/state-bad" --hostname tsnode-bad \
@@ -345,6 +368,7 @@ if ((fail == 0)); then
   ((fail == 0)) && check key_expiry t_key_expiry
   ((fail == 0)) && check own_restart t_own_restart
   ((fail == 0)) && check watchdog t_watchdog
+  ((fail == 0)) && check node_deleted t_node_deleted
   check corrupt_state t_corrupt_state
   check bad_authkey t_bad_authkey
   check interactive t_interactive
