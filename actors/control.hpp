@@ -73,8 +73,9 @@ struct control_config {
   peer_tracker_actor tracker;
   /// Wall time for map_session::apply (PeerSeenChange, key expiry). Default: system_clock.
   std::function<std::chrono::system_clock::time_point()> wall_clock;
-  /// Randomness for the disco key, the Noise ephemeral and the backoff jitter; must outlive the
-  /// actor. Default (nullptr): crypto::system_random::instance().
+  /// Randomness for the disco key, node key rotation, the Noise ephemeral (on the engine
+  /// thread) and the backoff jitter (on the actor's): must be thread-safe and outlive the actor.
+  /// Default (nullptr): crypto::system_random::instance().
   crypto::random_source* rng = nullptr;
   control_timing timing;
 };
