@@ -190,12 +190,39 @@ sync_node::~sync_node() {
   stop();
 }
 
-/// Tailnet mode: the one place to wire the control client when node_config gains its settings
-/// (issue "control"). Until then it says so.
-static api_error start_tailnet(const sync_config&) {
-  return fail(api_errc::not_built,
-              "tailnet mode (control server, auth key) is not built yet: give a WireGuard "
-              "configuration (sync_config::wg_config, tsnode_set_wg_config)");
+/// Tailnet mode: the node_config of a control server, an identity directory and an auth key,
+/// with tsnet's defaults (tsnet.Server: Dir, Hostname = the program's name).
+static std::variant<node_config, api_error> tailnet_node_config(const sync_config& cfg) {
+  tailnet_options t;
+  t.control_url
+    = cfg.control_url.empty() ? std::string{"https://controlplane.tailscale.com"} : cfg.control_url;
+  if (!(t.control_url.starts_with("http://") || t.control_url.starts_with("https://")))
+    return fail(api_errc::bad_argument,
+                "control URL " + t.control_url + ": want an http:// or https:// URL");
+  std::string prog = program_invocation_short_name ? program_invocation_short_name : "tsnode";
+  t.hostname = cfg.hostname.empty() ? prog : cfg.hostname;
+  if (!cfg.state_dir.empty()) {
+    t.state_dir = cfg.state_dir;
+  } else {
+    // tsnet: os.UserConfigDir()/tsnet-<program>.
+    auto* xdg = std::getenv("XDG_CONFIG_HOME");
+    auto* home = std::getenv("HOME");
+    if (xdg && *xdg)
+      t.state_dir = std::string{xdg} + "/tsnode-" + prog;
+    else if (home && *home)
+      t.state_dir = std::string{home} + "/.config/tsnode-" + prog;
+    else
+      return fail(api_errc::bad_argument,
+                  "no state directory: set one (sync_config::state_dir, tsnode_set_dir)");
+  }
+  t.auth_key = cfg.auth_key;
+  // With a key, registration is a matter of seconds; without one a human must approve the
+  // login URL (logged), so start() waits as tsnet's Up does.
+  t.up_timeout = cfg.auth_key.empty() ? std::chrono::milliseconds{0} : cfg.up_timeout;
+  node_config nc;
+  nc.core.wireguard.mtu = 1280; // Tailscale's tunnel MTU (wgengine DefaultMTU)
+  nc.tailnet = std::move(t);
+  return nc;
 }
 
 api_error sync_node::start(sync_config cfg) {
@@ -204,21 +231,27 @@ api_error sync_node::start(sync_config cfg) {
     if (impl_)
       return fail(api_errc::bad_state, "already started");
     route_logs(cfg.log_level);
-    if (cfg.wg_config.empty())
-      return start_tailnet(cfg);
-    if (!cfg.auth_key.empty() || !cfg.control_url.empty())
-      return fail(api_errc::bad_argument,
-                  "both a WireGuard configuration and tailnet settings (auth key, control URL) "
-                  "are set: choose one mode");
-    for (auto& [name, ips] : cfg.hosts)
-      for (auto& ip : ips)
-        if (!netstack::ip_address::parse(ip))
-          return fail(api_errc::bad_argument, "host " + name + "=" + ip + ": not an IP address");
-    auto loaded = api::node_config_from_wg_quick(cfg.wg_config);
-    if (auto* why = std::get_if<std::string>(&loaded))
-      return fail(api_errc::config, *why);
-    auto& nc = std::get<node_config>(loaded);
-    nc.hosts = std::move(cfg.hosts);
+    node_config nc;
+    if (cfg.wg_config.empty()) {
+      auto t = tailnet_node_config(cfg);
+      if (auto* e = std::get_if<api_error>(&t))
+        return *e;
+      nc = std::move(std::get<node_config>(t));
+    } else {
+      if (!cfg.auth_key.empty() || !cfg.control_url.empty())
+        return fail(api_errc::bad_argument,
+                    "both a WireGuard configuration and tailnet settings (auth key, control URL) "
+                    "are set: choose one mode");
+      for (auto& [name, ips] : cfg.hosts)
+        for (auto& ip : ips)
+          if (!netstack::ip_address::parse(ip))
+            return fail(api_errc::bad_argument, "host " + name + "=" + ip + ": not an IP address");
+      auto loaded = api::node_config_from_wg_quick(cfg.wg_config);
+      if (auto* why = std::get_if<std::string>(&loaded))
+        return fail(api_errc::config, *why);
+      nc = std::move(std::get<node_config>(loaded));
+      nc.hosts = std::move(cfg.hosts);
+    }
     try {
       impl_ = std::make_unique<impl>(std::move(nc), cfg.dial_timeout);
     } catch (const std::invalid_argument& e) {

@@ -54,17 +54,19 @@ struct api_error {
 };
 
 /// What start() brings up. Static WireGuard mode when `wg_config` is set; otherwise tailnet
-/// mode (control server + auth key), which is not built yet.
+/// mode (control server + auth key; names from MagicDNS).
 struct sync_config {
   /// A wg-quick file: [Interface] Address and PrivateKey, one [Peer] per WireGuard peer.
   std::string wg_config;
   /// Names the resolver answers in WireGuard mode (MagicDNS stand-in): name => IP literals.
   std::map<std::string, std::vector<std::string>> hosts;
   // -- tailnet mode (libtailscale's tsnet.Server fields) -------------------------------------
-  std::string state_dir;   ///< where keys and state persist
-  std::string hostname;    ///< the node's name in the tailnet
-  std::string auth_key;    ///< a pre-authorised key (empty: interactive login)
-  std::string control_url; ///< empty: the Tailscale default
+  std::string state_dir;   ///< keys (0600); empty: $XDG_CONFIG_HOME or ~/.config/tsnode-<prog>
+  std::string hostname;    ///< the node's name in the tailnet; empty: the program's name
+  std::string auth_key;    ///< a pre-authorised key (empty: interactive login, start() waits)
+  std::string control_url; ///< empty: https://controlplane.tailscale.com
+  /// With an auth key: how long start() waits for registration and the first netmap.
+  std::chrono::milliseconds up_timeout{60000};
   // -- tuning ----------------------------------------------------------------------------------
   /// How long dial() waits for the overlay TCP handshake.
   std::chrono::milliseconds dial_timeout{15000};
@@ -110,7 +112,8 @@ public:
 
   /// Brings the node up and blocks until it runs or fails: reads the configuration, binds the
   /// WireGuard UDP port, starts the engine and the actors. Errors: bad_state (already started),
-  /// config (unreadable or invalid file), not_built (tailnet mode), start_failed.
+  /// config (unreadable or invalid file), bad_argument, start_failed (e.g. no netmap within
+  /// up_timeout, a corrupt state file).
   api_error start(sync_config cfg);
 
   /// Starts the loopback SOCKS5/HTTP proxy on 127.0.0.1 (once; later calls return the same

@@ -46,8 +46,11 @@ int tsnode_set_wg_config(tsnode_t sd, const char* path);
  *  ("web", "10.99.0.2"); may be called several times. tsnode-specific. Returns 0, or -1. */
 int tsnode_add_host(tsnode_t sd, const char* name, const char* ip);
 
-/** Tailnet mode settings (libtailscale's tailscale_set_*). Stored; tsnode_up in tailnet mode
- *  fails with "not built yet" until the control client lands. Return 0, or -1. */
+/** Tailnet mode settings (libtailscale's tailscale_set_*), used when no WireGuard config is
+ *  set: the identity directory (keys, 0600; default $XDG_CONFIG_HOME/tsnode-<program>), the
+ *  node's name (default the program's), the auth key (none: tsnode_up waits for the login URL
+ *  it logs to be approved), the control server (default https://controlplane.tailscale.com).
+ *  Return 0, or -1. */
 int tsnode_set_dir(tsnode_t sd, const char* dir);
 int tsnode_set_hostname(tsnode_t sd, const char* hostname);
 int tsnode_set_authkey(tsnode_t sd, const char* authkey);

@@ -4,9 +4,11 @@
 
 #include <atomic>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <string>
+#include <sys/stat.h>
 #include <thread>
 #include <unistd.h>
 #include <vector>
@@ -126,15 +128,32 @@ BOOST_AUTO_TEST_CASE(missing_config_file) {
   BOOST_CHECK_EQUAL(tsnode_close(ts), 0);
 }
 
-BOOST_AUTO_TEST_CASE(tailnet_mode_is_not_built_yet) {
+BOOST_AUTO_TEST_CASE(tailnet_mode_checks_its_settings_before_connecting) {
   auto ts = tsnode_new();
   BOOST_CHECK_EQUAL(tsnode_set_authkey(ts, "tskey-auth-xyz"), 0);
-  BOOST_CHECK_EQUAL(tsnode_set_control_url(ts, "https://headscale.example"), 0);
-  BOOST_CHECK_EQUAL(tsnode_set_hostname(ts, "embedded"), 0);
-  BOOST_CHECK_EQUAL(tsnode_set_dir(ts, "/tmp/tsnode-state"), 0);
+  BOOST_CHECK_EQUAL(tsnode_set_control_url(ts, "ftp://headscale.example"), 0);
   BOOST_CHECK_EQUAL(tsnode_up(ts), -1);
-  BOOST_CHECK(contains(errmsg(ts), "tailnet mode"));
-  BOOST_CHECK(contains(errmsg(ts), "not built yet"));
+  BOOST_CHECK(contains(errmsg(ts), "http:// or https://"));
+  // A corrupt identity is an error naming the file, never a new identity (issue 7).
+  char dir[] = "/tmp/tsnode-c-api-XXXXXX";
+  BOOST_REQUIRE(::mkdtemp(dir) != nullptr);
+  auto file = std::string{dir} + "/tsnode-state";
+  {
+    std::ofstream out{file};
+    out << "format=tsnode-state-1\nmachine_key=privkey:zz\n";
+  }
+  ::chmod(file.c_str(), 0600);
+  BOOST_CHECK_EQUAL(tsnode_set_control_url(ts, "http://127.0.0.1:9"), 0);
+  BOOST_CHECK_EQUAL(tsnode_set_hostname(ts, "embedded"), 0);
+  BOOST_CHECK_EQUAL(tsnode_set_dir(ts, dir), 0);
+  BOOST_CHECK_EQUAL(tsnode_up(ts), -1);
+  BOOST_CHECK(contains(errmsg(ts), file));
+  BOOST_TEST_MESSAGE(errmsg(ts));
+  std::ifstream in{file};
+  std::string text{std::istreambuf_iterator<char>{in}, {}};
+  BOOST_CHECK(contains(text, "privkey:zz")); // left as it was
+  std::remove(file.c_str());
+  ::rmdir(dir);
   // both modes at once: refused
   config_file f{lone_node};
   BOOST_CHECK_EQUAL(tsnode_set_wg_config(ts, f.path.c_str()), 0);
