@@ -7,15 +7,16 @@
 # call graph summary; the raw perf.data stays in the kept run directory.
 #
 # usage: sudo bench/profile_tsproxy.sh [--size 256M] [--downloads 2] [--streams 1] [--callgraph]
-#                                      [--delay-ms N]
+#                                      [--delay-ms N] [--tsproxy BIN]
 #   --callgraph   record DWARF call graphs (bigger, slower); default is a flat profile
 #   --streams N   parallel downloads per round (default 1)
 #   --delay-ms N  route WireGuard through impair_relay with N ms added round trip
+#   --tsproxy BIN profile this tsproxy binary instead of build/release's (a candidate build)
 #   --system-wireguard-go  use the wireguard-go on PATH for the peer, not the pinned one
 #                 bench/run installs into ~/.cache/tsnode/bin (used when present)
 set -uo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-size=256M downloads=2 streams=1 callgraph=0 delay_ms=0 system_wggo=0
+size=256M downloads=2 streams=1 callgraph=0 delay_ms=0 system_wggo=0 tsproxy_bin=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --size) size=$2 && shift ;;
@@ -23,6 +24,7 @@ while [[ $# -gt 0 ]]; do
     --streams) streams=$2 && shift ;;
     --callgraph) callgraph=1 ;;
     --delay-ms) delay_ms=$2 && shift ;;
+    --tsproxy) tsproxy_bin=$2 && shift ;;
     --system-wireguard-go) system_wggo=1 ;;
     -h | --help) sed -n '2,/^set -uo/p' "$0" | sed '$d; s/^# \{0,1\}//' && exit 0 ;;
     *) echo "profile_tsproxy: unknown option '$1'" >&2 && exit 2 ;;
@@ -44,7 +46,8 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-cp "$ROOT/build/release/tools/tsproxy/tsproxy" "$ROOT/build/release/tests/support/impair_relay" "$RUN/" \
+cp "${tsproxy_bin:-$ROOT/build/release/tools/tsproxy/tsproxy}" "$RUN/tsproxy" \
+  && cp "$ROOT/build/release/tests/support/impair_relay" "$RUN/" \
   || { echo "profile_tsproxy: build tsproxy and impair_relay first (release preset)" >&2; exit 1; }
 wggo=${TSNODE_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/tsnode}/bin/wireguard-go-0.0.20231211
 if ((!system_wggo)) && [[ -x $wggo ]]; then
