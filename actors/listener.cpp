@@ -69,11 +69,16 @@ listener_actor::behavior_type listener(listener_ptr self, engine::engine* eng,
     st.eng->post([acc = st.acc] { acc->add_credit(); });
   });
   self->set_exit_handler([self](const caf::exit_msg& msg) {
-    // Shut down from outside (not by the handle): take the sessions along.
-    for (auto& [addr, s] : self->state.sessions)
+    // Shut down from outside (not by the handle): take the sessions along, and go only after
+    // the last one is down, so that whoever waits for this actor (the node façade, before it
+    // stops the engine) knows that no session will post to the engine any more.
+    auto& st = self->state;
+    for (auto& [addr, s] : st.sessions)
       self->send_exit(s, msg.reason);
     stop_accepting(self);
-    self->quit(msg.reason);
+    st.stopping = true;
+    if (st.stats.in_flight == 0)
+      self->quit(msg.reason);
   });
   return {
     [=](accepted_atom, const fd_handle& fd, const std::string& peer) {

@@ -217,6 +217,24 @@ void node::stop_actors() noexcept {
 }
 
 node::~node() {
+  // Listeners and their sessions post to the engine on their way out: wait for them (bounded)
+  // while the engine still runs (caf-asio.md §6).
+  {
+    std::vector<caf::actor> ls;
+    {
+      std::lock_guard<std::mutex> guard{listeners_mtx_};
+      ls.swap(listeners_);
+    }
+    caf::scoped_actor self{sys_};
+    for (auto& l : ls) {
+      self->monitor(l);
+      self->send_exit(l, caf::exit_reason::user_shutdown);
+    }
+    for (std::size_t i = 0; i < ls.size(); ++i)
+      self->receive([](const caf::down_msg&) {},
+                    caf::after(std::chrono::seconds(5)) >>
+                      [] { spdlog::warn("node: a loopback listener did not stop within 5 s"); });
+  }
   stop_actors();
   // The node core owns lwIP and the sockets: destroy it on the engine thread, then stop. The
   // control actor's connection lives on the engine too; it closes when its actor exits.
@@ -230,7 +248,10 @@ node::~node() {
 }
 
 std::unique_ptr<loopback_handle> node::loopback(listener_config cfg, std::string credential) {
-  return start_loopback(sys_, eng_, resolver_, netstack_, std::move(cfg), std::move(credential));
+  auto h = start_loopback(sys_, eng_, resolver_, netstack_, std::move(cfg), std::move(credential));
+  std::lock_guard<std::mutex> guard{listeners_mtx_};
+  listeners_.push_back(caf::actor_cast<caf::actor>(h->actor()));
+  return h;
 }
 
 bool node::update_peer(wireguard::peer_config cfg) {

@@ -78,7 +78,8 @@ public:
   node(const node&) = delete;
   node& operator=(const node&) = delete;
 
-  /// Starts a loopback proxy; destroy the handle to stop accepting.
+  /// Starts a loopback proxy; destroy the handle to stop accepting. The node may go first: its
+  /// destructor stops every listener and waits for their sessions before the engine stops.
   std::unique_ptr<loopback_handle> loopback(listener_config cfg, std::string credential = {});
 
   resolver_actor resolver() const noexcept { return resolver_; }
@@ -112,6 +113,8 @@ private:
   control_actor control_;
   netmap_subscriber sink_;
   std::shared_ptr<tailnet_glue> glue_;
+  std::mutex listeners_mtx_;
+  std::vector<caf::actor> listeners_; ///< every loopback's listener: stopped before the engine
 };
 
 } // namespace tsnode
