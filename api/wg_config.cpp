@@ -12,8 +12,6 @@
 
 namespace tsnode::api {
 
-namespace {
-
 netstack::ip_address to_net(const wireguard::ip_address& a) {
   netstack::ip_address out;
   out.v6 = a.family == wireguard::ip_family::v6;
@@ -51,8 +49,6 @@ std::optional<wireguard::udp_address> resolve_endpoint(const wireguard::wg_quick
     why = "no IPv4 or IPv6 address";
   return out;
 }
-
-} // namespace
 
 std::variant<node_config, std::string> node_config_from_wg_quick(const std::string& path) {
   try {

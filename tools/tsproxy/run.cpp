@@ -21,56 +21,21 @@
 #include <unistd.h>
 
 #include "actors/node.hpp"
+#include "api/wg_config.hpp"
 #include "crypto/base64.hpp"
 #include "messages/type_ids.hpp"
 #include "wireguard/wg_quick.hpp"
 
 namespace tsnode::tools {
 
+using api::resolve_endpoint;
+using api::to_net;
+
 namespace {
 
 /// Exit statuses (usage_text "EXIT STATUS").
 constexpr int exit_runtime = 1;
 constexpr int exit_config = 2;
-
-netstack::ip_address to_net(const wireguard::ip_address& a) {
-  netstack::ip_address out;
-  out.v6 = a.family == wireguard::ip_family::v6;
-  std::copy(a.bytes.begin(), a.bytes.end(), out.bytes.begin());
-  return out;
-}
-
-/// Resolves an Endpoint host name (wg-quick resolves once at start, as this does).
-std::optional<wireguard::udp_address> resolve_endpoint(const wireguard::wg_quick_endpoint& ep,
-                                                       std::string& why) {
-  addrinfo hints{};
-  hints.ai_family = AF_UNSPEC;
-  hints.ai_socktype = SOCK_DGRAM;
-  addrinfo* res = nullptr;
-  int rc = ::getaddrinfo(ep.host.c_str(), nullptr, &hints, &res);
-  if (rc != 0) {
-    why = ::gai_strerror(rc);
-    return std::nullopt;
-  }
-  std::optional<wireguard::udp_address> out;
-  for (auto* p = res; p != nullptr && !out; p = p->ai_next) {
-    wireguard::udp_address a;
-    a.port = ep.port;
-    if (p->ai_family == AF_INET) {
-      a.ip = wireguard::ip_address::v4_from(reinterpret_cast<const std::uint8_t*>(
-        &reinterpret_cast<sockaddr_in*>(p->ai_addr)->sin_addr));
-      out = a;
-    } else if (p->ai_family == AF_INET6) {
-      a.ip = wireguard::ip_address::v6_from(reinterpret_cast<const std::uint8_t*>(
-        &reinterpret_cast<sockaddr_in6*>(p->ai_addr)->sin6_addr));
-      out = a;
-    }
-  }
-  ::freeaddrinfo(res);
-  if (!out)
-    why = "no IPv4 or IPv6 address";
-  return out;
-}
 
 /// Returns the credential kept in `path`, creating the file (0600) with a fresh one when it
 /// does not exist. Empty on error (logged).
