@@ -158,8 +158,7 @@ void send_register(self_ptr self) {
   auto body = control::to_json(r);
   if (auto* e = std::get_if<control::control_error>(&body))
     return give_up(self, "register: " + control::to_string(*e));
-  if (st.followup.empty())
-    st.status.state = "registering";
+  st.status.state = st.followup.empty() ? "registering" : "needs_login";
   auto id = ++st.rpc_seq;
   st.pending_rpc = id;
   spdlog::debug("control: POST /machine/register ({}{})",
