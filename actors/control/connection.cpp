@@ -51,9 +51,10 @@ std::string printable(std::string_view s, std::size_t n = 300) {
 struct http1_response {
   int status = 0;
   std::string body;
+  bool framed = false; ///< the body's end is known (Content-Length or chunked), not the EOF
 };
 
-/// Parses a whole HTTP/1.x response (the connection closed after it): Content-Length or
+/// Parses an HTTP/1.x response read so far: Content-Length or
 /// chunked bodies, else everything after the head.
 std::optional<http1_response> parse_http1(std::string_view raw, std::string& why) {
   auto end = raw.find("\r\n\r\n");
@@ -117,12 +118,14 @@ std::optional<http1_response> parse_http1(std::string_view raw, std::string& why
       body.remove_prefix(std::min(body.size(), e + 2 + n + 2));
     }
     r.body = std::move(out);
+    r.framed = true;
   } else if (length) {
     if (body.size() < *length) {
       why = "truncated body";
       return std::nullopt;
     }
     r.body = std::string(body.substr(0, *length));
+    r.framed = true;
   } else {
     r.body = std::string(body);
   }
@@ -323,8 +326,13 @@ void connection::read_key() {
     self->key_response_.append(reinterpret_cast<const char*>(self->read_buf_.data()), n);
     if (self->key_response_.size() > max_key_response)
       return self->fail("GET /key: answer larger than 64 KiB");
-    if (!ec)
+    if (!ec) {
+      // Done once a framed body is complete, even if the server keeps the connection open.
+      std::string ignored;
+      if (auto r = parse_http1(self->key_response_, ignored); r && r->framed)
+        return self->finish_key();
       return self->read_key();
+    }
     if (ec != asio::error::eof && ec != asio::ssl::error::stream_truncated)
       return self->fail("GET /key: " + ec.message());
     self->finish_key();
