@@ -66,6 +66,7 @@ struct control_state {
   bool announced = false;       ///< "registered as" logged since the last registration
   std::uint64_t generation = 0; ///< of the netmaps published
   unsigned failures = 0;        ///< consecutive failed attempts (backoff exponent)
+  std::optional<std::chrono::steady_clock::time_point> last_rotation; ///< of the node key
 
   ~control_state() { drop_connection(); }
 
@@ -193,9 +194,17 @@ void open_map(self_ptr self) {
   self->delayed_send(self, st.cfg->timing.keepalive_timeout, ctl_watch_atom::value, st.gen);
 }
 
+/// Returns whether the node key was replaced less than a minute ago: a server (or a clock) that
+/// keeps calling new keys expired must not make the actor rotate and re-register in a tight loop.
+bool rotated_recently(const control_state& st) {
+  return st.last_rotation
+         && std::chrono::steady_clock::now() - *st.last_rotation < std::chrono::minutes{1};
+}
+
 /// Replaces the node key (the server said it expired) and keeps the old one for OldNodeKey.
 void rotate_node_key(self_ptr self) {
   auto& st = self->state;
+  st.last_rotation = std::chrono::steady_clock::now();
   auto& keys = st.cfg->keys;
   auto old = keys.node.public_key();
   if (!keys.old_node) // an unfinished rotation keeps the key the server still knows
@@ -261,6 +270,8 @@ void on_register_reply(self_ptr self, const control_io::rpc_done& r) {
     return send_register(self);
   }
   if (std::holds_alternative<control::needs_new_node_key>(outcome)) {
+    if (rotated_recently(st))
+      return retry(self, "register: the server says a node key made a moment ago has expired");
     rotate_node_key(self);
     return send_register(self);
   }
@@ -353,6 +364,8 @@ void on_map_message(self_ptr self, const std::string& json) {
       && (me->expired
           || (me->key_expiry && *me->key_expiry != control::go_zero_time
               && *me->key_expiry <= now))) {
+    if (rotated_recently(st))
+      return retry(self, "the node key made a moment ago is already expired (clock skew?)");
     rotate_node_key(self);
     retry(self, "the node key expired", std::chrono::milliseconds{0});
   }
