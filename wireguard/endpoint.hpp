@@ -199,6 +199,9 @@ public:
   /// Returns the ids of all peers, ascending.
   std::vector<peer_id> peers() const;
 
+  /// Returns the peer whose allowed IPs hold `a` (longest prefix), as send() would pick it.
+  std::optional<peer_id> route(const ip_address& a) const noexcept { return routes_.lookup(a); }
+
   /// Sets the "under load" signal: while on, handshake messages need a valid mac2 and are
   /// otherwise answered with a cookie reply (paper §5.3). The shell decides when (e.g. a deep
   /// handshake backlog, as wireguard-go does).

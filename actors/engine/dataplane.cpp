@@ -85,14 +85,10 @@ dataplane::dataplane(asio::io_context& io, dataplane_config cfg, deliver_fn deli
   , sock6_(io)
   , timer_(io) {
   for (auto& p : cfg.peers) {
-    auto prefixes = p.allowed_ips;
     auto r = ep_.add_peer(std::move(p));
     if (auto* e = std::get_if<wireguard::wg_errc>(&r))
       throw std::invalid_argument(std::string{"peer rejected: "}
                                   + std::string{wireguard::to_string(*e)});
-    auto id = std::get<wireguard::peer_id>(r);
-    for (auto& pre : prefixes)
-      routes_.insert(pre, id);
   }
   // IPv4 socket first, so that port 0 picks a port the IPv6 socket then shares.
   sock4_.open(asio::ip::udp::v4());
@@ -288,7 +284,9 @@ void dataplane::arm() {
 }
 
 bool dataplane::has_route(const netstack::ip_address& a) const {
-  return routes_.lookup(to_wg(a)).has_value();
+  // The endpoint's own table: peers added, changed or removed later (a tailnet's netmaps)
+  // route at once.
+  return ep_.route(to_wg(a)).has_value();
 }
 
 std::vector<wireguard::peer_status> dataplane::peer_status() const {

@@ -82,7 +82,6 @@ private:
   asio::io_context& io_;
   crypto::random_source& rng_;
   wireguard::endpoint ep_;
-  wireguard::allowed_ips routes_;
   deliver_fn deliver_;
   event_fn events_;
   batch_end_fn batch_end_;

@@ -75,6 +75,26 @@ BOOST_AUTO_TEST_CASE(handshake_then_data_both_ways) {
   BOOST_TEST(p.drops_at_b.empty());
 }
 
+BOOST_AUTO_TEST_CASE(route_follows_peers_added_changed_and_removed) {
+  // The data plane asks route() before it dials (no route = fail closed); a tailnet's netmaps
+  // change peers at run time, so the answer must follow them.
+  endpoint_pair p;
+  auto ip = [](const char* s) { return *ip_address::parse(s); };
+  auto b_id = p.a.find_peer(p.b.public_key());
+  BOOST_REQUIRE(b_id.has_value());
+  BOOST_TEST((p.a.route(ip("10.0.0.2")) == b_id));
+  BOOST_TEST(!p.a.route(ip("10.0.0.9")).has_value());
+  wireguard::peer_config cfg;
+  cfg.public_key = p.b.public_key();
+  cfg.allowed_ips = {*ip_prefix::parse("10.0.0.0/24"), *ip_prefix::parse("fd7a::/16")};
+  BOOST_TEST(!p.a.update_peer(std::move(cfg)).has_value());
+  BOOST_TEST((p.a.route(ip("10.0.0.9")) == b_id));
+  BOOST_TEST((p.a.route(ip("fd7a::5")) == b_id));
+  BOOST_TEST(!p.a.route(ip("10.0.1.1")).has_value());
+  BOOST_TEST(p.a.remove_peer(*b_id));
+  BOOST_TEST(!p.a.route(ip("10.0.0.9")).has_value());
+}
+
 BOOST_AUTO_TEST_CASE(ipv6_inner_packets) {
   endpoint_pair p;
   wireguard::peer_config cfg;
