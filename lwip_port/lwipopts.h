@@ -53,6 +53,10 @@
 #define TCP_SND_QUEUELEN ((4 * (TCP_SND_BUF) + (TCP_MSS - 1)) / (TCP_MSS))
 #define TCP_SNDLOWAT (0xFFFF - 4 * TCP_MSS - 1) /* required once TCP_SND_BUF > 64 KiB */
 #define TCP_QUEUE_OOSEQ 1
+/* lwIP's TCP timers tick every TCP_TMR_INTERVAL (delayed ACK) and twice that (retransmission,
+ * in whole ticks): 100 ms gives retransmission timeouts from ~200 ms, like Linux's minimum,
+ * instead of 500 ms steps. lwIP's sender recovers most losses only by a timeout. */
+#define TCP_TMR_INTERVAL 100
 #define LWIP_TCP_SACK_OUT 1
 #define LWIP_CHECKSUM_ON_COPY 1
 #define TCP_OVERSIZE TCP_MSS
