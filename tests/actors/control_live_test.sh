@@ -23,6 +23,8 @@ fi
 probe=${1:?usage: control_live_test.sh PATH/TO/control_probe}
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tailnet=$here/../support/tailnet.sh
+# shellcheck source=../support/checks.sh
+source "$here/../support/checks.sh"
 name=control_live
 T=$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX")
 NET=$T/net
@@ -56,8 +58,7 @@ on_exit() {
   [[ -n ${hs_pid:-} ]] && kill -CONT "$hs_pid" 2>/dev/null
   stop_probe
   bash "$tailnet" down "$NET" >"$T/down.log" 2>&1 || cat "$T/down.log"
-  ((${#failed[@]})) && echo "$name: failed: ${failed[*]}" >&3
-  echo "$name: $pass passed, $fail failed" >&3
+  report
   if ((st != 0 || fail != 0)); then
     echo "$name: logs in $T" >&3
     exit $((st != 0 ? st : 1))
@@ -68,22 +69,7 @@ trap 'on_exit $?' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
-## check NAME CMD...: run CMD (output in $T/NAME.log), count it; on failure show the log's tail.
-check() {
-  local n=$1 t0=$SECONDS
-  shift
-  if "$@" >"$T/$n.log" 2>&1; then
-    pass=$((pass + 1))
-    printf '%s: PASS %-18s (%d s) %s\n' "$name" "$n" $((SECONDS - t0)) "$(tail -n 1 "$T/$n.log")"
-  else
-    fail=$((fail + 1))
-    failed+=("$n")
-    printf '%s: FAIL %-18s (%d s); last lines of %s:\n' "$name" "$n" $((SECONDS - t0)) "$T/$n.log"
-    tail -n 30 "$T/$n.log" | sed 's/^/    /'
-  fi
-}
 
-## start_probe: control_probe in the background; its output in $T/run<N>.{out,err}.
 ## start_probe [ARGS]: control_probe in the background (our state, host and auth key, then
 ## ARGS); its output in $T/run<N>.{out,err}.
 start_probe() {

@@ -18,6 +18,8 @@ fi
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 tailnet=$here/../support/tailnet.sh
+# shellcheck source=../support/checks.sh
+source "$here/../support/checks.sh"
 name=tailnet_harness
 T=$(mktemp -d "${TMPDIR:-/tmp}/$name.XXXXXX")
 NET=$T/net
@@ -31,8 +33,7 @@ on_exit() {
   local st=$1
   trap - EXIT
   ((down_done)) || bash "$tailnet" down "$NET" >"$T/down-trap.log" 2>&1 || cat "$T/down-trap.log"
-  ((${#failed[@]})) && echo "$name: failed: ${failed[*]}" >&3
-  echo "$name: $pass passed, $fail failed" >&3
+  report
   if ((st != 0 || fail != 0)); then
     echo "$name: logs in $T" >&3
     exit $((st != 0 ? st : 1))
@@ -43,20 +44,6 @@ trap 'on_exit $?' EXIT
 trap 'exit 143' TERM
 trap 'exit 130' INT
 
-## check NAME CMD...: run CMD (output in $T/NAME.log), count it; on failure show the log's tail.
-check() {
-  local n=$1 t0=$SECONDS
-  shift
-  if "$@" >"$T/$n.log" 2>&1; then
-    pass=$((pass + 1))
-    printf '%s: PASS %-22s (%d s) %s\n' "$name" "$n" $((SECONDS - t0)) "$(tail -n 1 "$T/$n.log")"
-  else
-    fail=$((fail + 1))
-    failed+=("$n")
-    printf '%s: FAIL %-22s (%d s); last lines of %s:\n' "$name" "$n" $((SECONDS - t0)) "$T/$n.log"
-    tail -n 30 "$T/$n.log" | sed 's/^/    /'
-  fi
-}
 
 # ---------------------------------------------------------------------------------------------
 t_up() {
